@@ -1,0 +1,67 @@
+"""Discover every estimator the package exports.
+
+The test suite runs scikit-learn's ``check_estimator`` over :func:`all_estimators` and the
+benchmarks time each one against its scikit-learn twin, so a new estimator is covered as soon as
+its module lists it in ``__all__``.
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+from sklearn.base import BaseEstimator
+
+import mlmath
+
+__all__ = ["all_estimators", "sklearn_twin"]
+
+_NOT_MODULES = ("mlmath.estimators",)
+
+
+def all_estimators():
+    """Every public estimator class of :mod:`mlmath`, sorted by name.
+
+    A class counts when a module lists it in ``__all__``, it subclasses
+    :class:`sklearn.base.BaseEstimator`, it is not abstract and its name does not start with
+    ``Base`` (the convention for shared base classes).
+
+    Returns
+    -------
+    list of (str, type)
+        ``(qualified module path + "." + name, class)`` pairs.
+    """
+    found = {}
+    for info in pkgutil.walk_packages(mlmath.__path__, prefix="mlmath."):
+        if info.name in _NOT_MODULES:
+            continue
+        module = importlib.import_module(info.name)
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, BaseEstimator)
+                and not inspect.isabstract(obj)
+                and not name.startswith("Base")
+                and obj.__module__ == module.__name__
+            ):
+                found[f"{obj.__module__}.{name}"] = obj
+    return sorted(found.items())
+
+
+def sklearn_twin(cls):
+    """The scikit-learn estimator class of the same name as ``cls``, or ``None``.
+
+    Parameters
+    ----------
+    cls : type
+
+    Returns
+    -------
+    type or None
+    """
+    from sklearn.utils.discovery import all_estimators as sk_all
+
+    for name, twin in sk_all():
+        if name == cls.__name__:
+            return twin
+    return None

@@ -1,0 +1,1 @@
+"""Supervised learning: the code of the book's part ``book/supervised/``."""

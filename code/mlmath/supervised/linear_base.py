@@ -1,0 +1,170 @@
+r"""What every linear regressor of the package shares: input checks, centring, prediction.
+
+A linear model predicts :math:`\hat y = \vx^\top\vw + b`. With an intercept, the estimators
+centre :math:`\mX` and :math:`\vy` (with weighted means when samples carry weights), solve the
+problem without intercept, and recover :math:`b = \bar y - \bar\vx^\top\vw`
+({eq}`eq-linreg-intercept` of the linear regression chapter).
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from mlmath.validation import check_bool
+
+__all__ = ["BaseLinearModel", "check_sample_weight", "center_data"]
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """Validate sample weights: finite, non-negative, not all zero, one per sample.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+        ``None`` means every sample has weight one.
+    n_samples : int
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    if sample_weight is None:
+        return np.ones(n_samples)
+    sw = np.asarray(sample_weight, dtype=float)
+    if sw.ndim == 0:
+        sw = np.full(n_samples, float(sw))
+    if sw.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight.shape == {sw.shape}, expected ({n_samples},): one weight per sample."
+        )
+    if not np.all(np.isfinite(sw)):
+        raise ValueError("sample_weight contains NaN or infinity.")
+    if np.any(sw < 0):
+        raise ValueError("sample_weight must be non-negative.")
+    if not np.any(sw > 0):
+        raise ValueError("sample_weight is zero for every sample: there is nothing to fit.")
+    return sw
+
+
+def center_data(X, y, sample_weight, fit_intercept):
+    r"""Centre ``X`` and ``y`` with weighted means and fold the weights into the rows.
+
+    Returns data on which the weighted problem becomes an ordinary one: rows are scaled by
+    :math:`\sqrt{s_i}`, so :math:`\sum_i s_i (y_i - \vx_i^\top\vw)^2 = \|\tilde\vy - \tilde\mX\vw\|_2^2`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+    sample_weight : ndarray of shape (n_samples,)
+    fit_intercept : bool
+
+    Returns
+    -------
+    Xw : ndarray of shape (n_samples, n_features)
+        Centred (when ``fit_intercept``) and row-scaled copy of ``X``.
+    yw : ndarray
+        Centred and row-scaled copy of ``y``.
+    X_offset : ndarray of shape (n_features,)
+        Weighted feature means (zeros without intercept).
+    y_offset : float or ndarray of shape (n_targets,)
+        Weighted target mean (zero without intercept).
+    """
+    if fit_intercept:
+        X_offset = np.average(X, axis=0, weights=sample_weight)
+        y_offset = np.average(y, axis=0, weights=sample_weight)
+    else:
+        X_offset = np.zeros(X.shape[1])
+        y_offset = np.zeros(y.shape[1:]) if y.ndim == 2 else 0.0
+    root = np.sqrt(sample_weight)
+    Xw = (X - X_offset) * root[:, None]
+    yw = (y - y_offset) * (root[:, None] if y.ndim == 2 else root)
+    return Xw, yw, X_offset, y_offset
+
+
+class BaseLinearModel(RegressorMixin, BaseEstimator):
+    """Base class of the package's linear regressors (not an estimator on its own).
+
+    Subclasses implement ``_check_params()`` and ``_solve(X, y)``, which fits the centred,
+    weight-folded problem for one target and returns ``(w, info)``; ``info`` is a dict of extra
+    learned attributes (``n_iter``, ``dual_gap``). Multi-output ``y`` is solved column by column
+    unless the subclass sets ``_solves_multi_output = True``.
+    """
+
+    _normalize_sample_weight = False  # scale weights to sum to n_samples (the 1/(2n) losses)
+    _solves_multi_output = False
+
+    def _check_params(self):  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    def _solve(self, X, y):  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; ``None`` gives every sample weight one.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._check_params()
+        check_bool(self.fit_intercept, "fit_intercept")
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
+        sw = check_sample_weight(sample_weight, X.shape[0])
+        if self._normalize_sample_weight:
+            sw = sw * (X.shape[0] / sw.sum())
+        Xc, yc, X_offset, y_offset = center_data(X, y, sw, self.fit_intercept)
+        if y.ndim == 1 or self._solves_multi_output:
+            coef, info = self._solve(Xc, yc)
+            coef = coef.T  # (n_targets, n_features) for 2-D y, as scikit-learn
+        else:
+            results = [self._solve(Xc, yc[:, k]) for k in range(y.shape[1])]
+            coef = np.vstack([w for w, _ in results])
+            info = {key: np.array([i[key] for _, i in results]) for key in results[0][1]}
+        self.coef_ = coef
+        self.intercept_ = y_offset - coef @ X_offset  # {eq}`eq-linreg-intercept`
+        if np.ndim(self.intercept_) == 0:
+            self.intercept_ = float(self.intercept_)
+        for key, value in info.items():
+            setattr(self, key + "_", value)
+        return self
+
+    def predict(self, X):
+        """Predict with the fitted linear model, :math:`\\hat y = \\vx^\\top\\vw + b`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return X @ self.coef_.T + self.intercept_
+
+    def _expected_failed_checks(self):
+        """Checks of scikit-learn's suite this configuration fails by design, with the reason.
+
+        Returns
+        -------
+        dict of str to str
+        """
+        return {}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags

@@ -1,0 +1,98 @@
+r"""Mini-batch stochastic gradient descent for penalised least squares.
+
+The objective of :class:`mlmath.supervised.linear_regression.SGDRegressor` is
+
+.. math::
+
+    J(\vw, b) = \frac1n\sum_{i=1}^n \tfrac12 (y_i - \vx_i^\top\vw - b)^2 + \alpha R(\vw),
+
+with :math:`R(\vw) = \tfrac12\|\vw\|_2^2` (``"l2"``), :math:`\|\vw\|_1` (``"l1"``) or
+:math:`\rho\|\vw\|_1 + \tfrac{1-\rho}{2}\|\vw\|_2^2` (``"elasticnet"``). One step on a
+mini-batch :math:`B` is a gradient step on the smooth part followed by the proximal step of the
+:math:`\ell_1` part, {eq}`eq-linreg-sgd-update` of the linear regression chapter.
+"""
+
+import numpy as np
+
+from mlmath.supervised.coordinate_descent import soft_threshold
+
+__all__ = ["penalty_weights", "learning_rate_schedule", "sgd_epoch", "penalised_objective"]
+
+
+def penalty_weights(penalty, l1_ratio):
+    """Split a penalty into its l1 and l2 weights ``(w1, w2)``: ``R = w1 |w|_1 + w2/2 |w|^2``."""
+    return {
+        None: (0.0, 0.0),
+        "l2": (0.0, 1.0),
+        "l1": (1.0, 0.0),
+        "elasticnet": (l1_ratio, 1.0 - l1_ratio),
+    }[penalty]
+
+
+def learning_rate_schedule(learning_rate, eta0, power_t):
+    r"""The step size as a function of the update count :math:`t = 1, 2, \dots`.
+
+    ``"constant"``: :math:`\eta_t = \eta_0`; ``"invscaling"``: :math:`\eta_t = \eta_0 / t^{p}`
+    with :math:`p` = ``power_t``.
+    """
+    if learning_rate == "constant":
+        return lambda t: eta0
+    return lambda t: eta0 / t**power_t
+
+
+def penalised_objective(X, y, w, b, alpha, l1_weight, l2_weight):
+    """The full objective J(w, b) on the data ``(X, y)``."""
+    r = y - X @ w - b
+    return 0.5 * np.mean(r**2) + alpha * (l1_weight * np.abs(w).sum() + 0.5 * l2_weight * w @ w)
+
+
+def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_size, step,
+              t, order):
+    r"""One pass over the data in mini-batches, in the order ``order``.
+
+    For each mini-batch :math:`B` (update count :math:`t`, step :math:`\eta_t`):
+
+    .. math::
+
+        \vw \leftarrow \soft_{\eta_t\alpha\rho}\Big(\vw - \eta_t\big(\tfrac{1}{|B|}
+        \textstyle\sum_{i\in B}(\vx_i^\top\vw + b - y_i)\vx_i + \alpha(1-\rho)\vw\big)\Big),
+        \qquad b \leftarrow b - \eta_t\tfrac{1}{|B|}\textstyle\sum_{i\in B}(\vx_i^\top\vw + b - y_i).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    w : ndarray of shape (n_features,)
+    b : float
+    alpha : float
+    l1_weight, l2_weight : float
+        The weights of the penalty's two parts (see :func:`penalty_weights`).
+    fit_intercept : bool
+    batch_size : int
+    step : callable
+        :math:`t \mapsto \eta_t`.
+    t : int
+        Updates made before this epoch.
+    order : ndarray of shape (n_samples,)
+        The order in which samples are visited.
+
+    Returns
+    -------
+    w : ndarray of shape (n_features,)
+    b : float
+    t : int
+        Updates made after this epoch.
+    """
+    for start in range(0, order.size, batch_size):
+        batch = order[start:start + batch_size]
+        Xb, yb = X[batch], y[batch]  # (|B|, d), (|B|,)
+        t += 1
+        eta = step(t)
+        residual = Xb @ w + b - yb  # (|B|,)
+        grad = Xb.T @ residual / batch.size + alpha * l2_weight * w
+        w = w - eta * grad
+        if l1_weight > 0:
+            w = soft_threshold(w, eta * alpha * l1_weight)
+        if fit_intercept:
+            b -= eta * residual.mean()
+    return w, b, t
