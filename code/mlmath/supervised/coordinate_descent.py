@@ -50,11 +50,27 @@ def soft_threshold(z, gamma):
 
 
 def duality_gap(X, y, w, alpha, l1_ratio=1.0):
-    r"""Duality gap :math:`P(\vw) - D(\boldsymbol\theta)` of the elastic net at ``w``.
+    r"""Duality gap :math:`P(\vw) - D(\vtheta)` of the elastic net at ``w``.
 
-    Implements {eq}`eq-linreg-duality-gap`. The dual point is the residual
-    :math:`\vr = \vy - \mX\vw`, rescaled so that it is dual feasible; the gap is non-negative and
-    zero exactly at the minimiser, so it certifies how far :math:`P(\vw)` is from the optimum.
+    Implements {eq}`eq-linreg-duality-gap`. Write :math:`a = \alpha\rho`,
+    :math:`c = \alpha(1-\rho)` and :math:`\vr = \vy - \mX\vw`. The elastic net is the lasso
+    on the augmented data :math:`\tilde\mX = [\mX;\ \sqrt{nc}\,\mI]`,
+    :math:`\tilde\vy = [\vy;\ \vzero]`, so its gap is the lasso's gap there: with
+    :math:`\vu = \mX^\top\vr/n - c\vw` and the dual point rescaled into the feasible set by
+    :math:`s = \min(1, a/\|\vu\|_\infty)`,
+
+    .. math::
+
+        \frac{1+s^2}{2n}\|\vr\|_2^2 + \frac{(1+s^2)c}{2}\|\vw\|_2^2 + a\|\vw\|_1
+        - \frac{s}{n}\vr^\top\vy .
+
+    This is scikit-learn's criterion, so ``tol`` means the same in both. For :math:`a = 0`
+    (pure ridge) the feasible set shrinks to a point and that bound is useless; the gap is then
+    the Fenchel gap :math:`\frac{c}{2}\|\vw\|_2^2 - \vv^\top\vw + \frac{1}{2c}\|\vv\|_2^2`
+    with :math:`\vv = \mX^\top\vr/n`, i.e. :math:`\frac{1}{2c}\|\vv - c\vw\|_2^2`.
+
+    The gap is non-negative, bounds :math:`P(\vw) - P(\vw^\star)` from above and is zero
+    exactly at the minimiser.
 
     Parameters
     ----------
@@ -71,15 +87,13 @@ def duality_gap(X, y, w, alpha, l1_ratio=1.0):
     n = X.shape[0]
     a, c = alpha * l1_ratio, alpha * (1.0 - l1_ratio)
     r = y - X @ w
-    dual_norm = np.max(np.abs(X.T @ r / n - c * w), initial=0.0)
-    scale = a / dual_norm if dual_norm > a else 1.0
-    r_sq = r @ r / n
-    gap = (
-        0.5 * (1.0 + scale**2) * r_sq
-        + a * np.abs(w).sum()
-        - scale * (r @ y) / n
-        + 0.5 * c * (1.0 + scale**2) * (w @ w)
-    )
+    u = X.T @ r / n - c * w
+    if a == 0 and c > 0:  # pure ridge
+        return float(u @ u / (2.0 * c))
+    u_max = np.max(np.abs(u), initial=0.0)
+    s = min(1.0, a / u_max) if u_max > 0 else 1.0
+    gap = (0.5 * (1.0 + s**2) * ((r @ r) / n + c * (w @ w)) + a * np.abs(w).sum()
+           - s * (r @ y) / n)
     return float(max(gap, 0.0))
 
 
@@ -94,8 +108,8 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
         w_j \leftarrow \frac{\soft_{\alpha\rho}(z_j)}{\tfrac1n\|\vx_j\|_2^2 + \alpha(1-\rho)},
 
     keeping the residual :math:`\vr = \vy - \mX\vw` up to date in :math:`O(n)`. It stops when
-    the duality gap {eq}`eq-linreg-duality-gap` falls below ``tol * ||y||^2 / n`` (the rule
-    scikit-learn uses), so ``tol`` has the same meaning as in :class:`sklearn.linear_model.Lasso`.
+    the duality gap {eq}`eq-linreg-duality-gap` falls below ``tol * ||y||^2 / n``, the scale
+    scikit-learn uses, so ``tol`` means what it means in :class:`sklearn.linear_model.Lasso`.
 
     Parameters
     ----------

@@ -222,12 +222,13 @@ def gradient_descent(X, y, *, step_size=None, max_iter=1000, tol=1e-8, w0=None,
     threshold = tol * max(1.0, np.max(np.abs(grad), initial=0.0))
     n_iter = 0
     while n_iter < max_iter and np.max(np.abs(grad), initial=0.0) > threshold:
-        w = w - step_size * grad
-        grad = X.T @ (X @ w) / n - Xty
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+            w = w - step_size * grad
+            grad = X.T @ (X @ w) / n - Xty
         n_iter += 1
         if return_path:
             path.append(w.copy())
-        if not np.all(np.isfinite(w)):
+        if not np.all(np.isfinite(grad)):
             raise FloatingPointError(
                 f"Gradient descent diverged at iteration {n_iter}: step_size={step_size:.4g} "
                 "is too large (it must be below 2/L, see lipschitz_constant)."

@@ -339,11 +339,12 @@ class SGDRegressor(BaseLinearModel):
         best, stalled, epoch = np.inf, 0, 0
         while epoch < n_epochs:
             order = self._rng.permutation(X.shape[0]) if self.shuffle else np.arange(X.shape[0])
-            w, b, self.t_ = sgd_epoch(
-                X, y, w, b, alpha=self.alpha, l1_weight=l1_weight, l2_weight=l2_weight,
-                fit_intercept=self.fit_intercept, batch_size=self.batch_size, step=step,
-                t=self.t_, order=order,
-            )
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+                w, b, self.t_ = sgd_epoch(
+                    X, y, w, b, alpha=self.alpha, l1_weight=l1_weight, l2_weight=l2_weight,
+                    fit_intercept=self.fit_intercept, batch_size=self.batch_size, step=step,
+                    t=self.t_, order=order,
+                )
             epoch += 1
             if not np.all(np.isfinite(w)) or not np.isfinite(b):
                 raise FloatingPointError(
