@@ -1,0 +1,32 @@
+"""mlmath.supervised.linear_base: weighted centring folds weights and intercept correctly."""
+
+import numpy as np
+import pytest
+
+from mlmath.supervised.linear_base import center_data, check_sample_weight
+
+
+def test_center_data_turns_weighted_least_squares_into_ordinary():
+    rng = np.random.default_rng(0)
+    X, y, sw = rng.standard_normal((20, 3)), rng.standard_normal(20), rng.uniform(0.5, 2, 20)
+    Xw, yw, X_off, y_off = center_data(X, y, sw, fit_intercept=True)
+    np.testing.assert_allclose(X_off, np.average(X, axis=0, weights=sw))
+    w = rng.standard_normal(3)
+    weighted = np.sum(sw * ((y - y_off) - (X - X_off) @ w) ** 2)
+    assert np.sum((yw - Xw @ w) ** 2) == pytest.approx(weighted)
+    # The weighted column means of the centred data vanish: the intercept decouples.
+    np.testing.assert_allclose(np.sqrt(sw) @ Xw, 0.0, atol=1e-12)
+
+
+def test_center_data_without_intercept_keeps_the_data():
+    X, y = np.arange(6.0).reshape(3, 2), np.arange(3.0)
+    Xw, yw, X_off, y_off = center_data(X, y, np.ones(3), fit_intercept=False)
+    np.testing.assert_array_equal(Xw, X)
+    assert y_off == 0.0 and not X_off.any()
+
+
+def test_check_sample_weight():
+    np.testing.assert_array_equal(check_sample_weight(None, 3), np.ones(3))
+    np.testing.assert_array_equal(check_sample_weight(2.0, 2), [2.0, 2.0])
+    with pytest.raises(ValueError, match="expected \\(3,\\)"):
+        check_sample_weight(np.ones((3, 1)), 3)

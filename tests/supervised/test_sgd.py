@@ -1,0 +1,54 @@
+"""Derivation tests of mlmath.supervised.sgd: one step is the stated proximal-gradient update,
+with the gradient of the smooth part checked by torch.autograd."""
+
+import numpy as np
+import pytest
+import torch
+
+from mlmath.supervised.coordinate_descent import soft_threshold
+from mlmath.supervised.sgd import (
+    learning_rate_schedule,
+    penalised_objective,
+    penalty_weights,
+    sgd_epoch,
+)
+
+
+@pytest.mark.parametrize("penalty,rho", [("l2", 0.15), ("l1", 0.15), ("elasticnet", 0.3), (None, 0.5)])
+def test_one_step_is_a_proximal_gradient_step(penalty, rho):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((8, 3)), rng.standard_normal(8)
+    w, b, alpha, eta = rng.standard_normal(3), 0.4, 0.2, 0.05
+    l1, l2 = penalty_weights(penalty, rho)
+    # Gradient of the smooth part on the batch, by autograd.
+    wt = torch.tensor(w, requires_grad=True)
+    bt = torch.tensor(b, requires_grad=True, dtype=torch.float64)
+    smooth = (0.5 * torch.mean((torch.from_numpy(y) - torch.from_numpy(X) @ wt - bt) ** 2)
+              + alpha * l2 / 2 * wt @ wt)
+    smooth.backward()
+    expected_w = soft_threshold(w - eta * wt.grad.numpy(), eta * alpha * l1)
+    expected_b = b - eta * bt.grad.item()
+    new_w, new_b, t = sgd_epoch(X, y, w.copy(), b, alpha=alpha, l1_weight=l1, l2_weight=l2,
+                                fit_intercept=True, batch_size=8, step=lambda t: eta, t=0,
+                                order=np.arange(8))
+    assert t == 1
+    np.testing.assert_allclose(new_w, expected_w, rtol=1e-12)
+    assert new_b == pytest.approx(expected_b, rel=1e-12)
+
+
+def test_batches_partition_the_epoch():
+    X, y = np.ones((10, 1)), np.ones(10)
+    seen = []
+    sgd_epoch(X, y, np.zeros(1), 0.0, alpha=0.0, l1_weight=0.0, l2_weight=0.0,
+              fit_intercept=False, batch_size=4, step=lambda t: seen.append(t) or 0.0, t=3,
+              order=np.arange(10))
+    assert seen == [4, 5, 6]  # 4 + 4 + 2 samples
+
+
+def test_schedules_and_objective():
+    assert learning_rate_schedule("constant", 0.1, 0.25)(100) == 0.1
+    assert learning_rate_schedule("invscaling", 0.1, 0.5)(4) == pytest.approx(0.05)
+    X, y = np.eye(2), np.array([1.0, 0.0])
+    w = np.array([1.0, -2.0])
+    # residuals (0, 2): 0.5 * mean(0, 4) = 1; penalty 0.1 * (0.5 * 3 + 0.5/2 * 5) = 0.275
+    assert penalised_objective(X, y, w, 0.0, 0.1, 0.5, 0.5) == pytest.approx(1.275)
