@@ -83,16 +83,20 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     t : int
         Updates made after this epoch.
     """
+    X, y = X[order], y[order]  # one gather per epoch; every batch below is a view
+    w = np.array(w, dtype=float)  # updated in place below
     for start in range(0, order.size, batch_size):
-        batch = order[start:start + batch_size]
-        Xb, yb = X[batch], y[batch]  # (|B|, d), (|B|,)
+        Xb, yb = X[start:start + batch_size], y[start:start + batch_size]  # (|B|, d), (|B|,)
         t += 1
         eta = step(t)
-        residual = Xb @ w + b - yb  # (|B|,)
-        grad = Xb.T @ residual / batch.size + alpha * l2_weight * w
-        w = w - eta * grad
+        residual = Xb @ w  # (|B|,): the prediction error x_i^T w + b - y_i, built in place
+        residual += b
+        residual -= yb
+        if l2_weight > 0:
+            w *= 1.0 - eta * alpha * l2_weight
+        w -= (eta / yb.size) * (residual @ Xb)
         if l1_weight > 0:
             w = soft_threshold(w, eta * alpha * l1_weight)
         if fit_intercept:
-            b -= eta * residual.mean()
+            b -= eta * residual.sum() / yb.size
     return w, b, t
