@@ -1,0 +1,45 @@
+"""The built website (_build/html, made by `make book` before the tests): one page per _toc.yml
+entry, launch buttons that lead somewhere Binder and Colab can open, the cite block rendered."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part.get("chapters", [])]
+    return files
+
+
+@pytest.fixture(scope="module")
+def pages():
+    if not (HTML / "index.html").exists():
+        pytest.fail("No built book in _build/html: run `make book` before the tests.")
+    return {f: (HTML / f).with_suffix(".html") for f in toc_files()}
+
+
+def test_one_html_page_per_toc_entry(pages):
+    for f, page in pages.items():
+        assert page.exists(), f"{f} was not built"
+
+
+def test_chapter_pages_have_launch_buttons_cite_block_and_no_install_cell(pages):
+    chapters = [f for f in pages if "kernelspec:" in (ROOT / f).with_suffix(".md").read_text()]
+    assert chapters
+    for f in chapters:
+        html = pages[f].read_text()
+        colab = re.search(r'href="(https://colab\.research\.google\.com/[^"]+)"', html)
+        assert colab, f"{f}: no Colab button"
+        assert colab.group(1).endswith(f"/blob/notebooks/{f}.ipynb"), colab.group(1)
+        binder = re.search(r'href="(https://mybinder\.org/v2/gh/[^"]+)"', html)
+        assert binder and f"{f}.md" in binder.group(1), f"{f}: Binder must open the .md page"
+        assert "@incollection{mlmath-" in html, f"{f}: the cite block was not rendered"
+        assert "find_spec(" not in html, f"{f}: the install cell must be hidden on the website"
