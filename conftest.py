@@ -78,7 +78,7 @@ class MystNotebook(_nbval_file_class()):
     def collect(self):
         nb = read_with_build_outputs(Path(self.path))
         if self.config.option.nbval_lax:
-            raise pytest.UsageError("Run the chapters with full output comparison, not --nbval-lax.")
+            raise pytest.UsageError("Chapters are compared in full: do not pass --nbval-lax.")
         # nbval reads the file with nbformat.read; hand it the merged notebook instead.
         with mock.patch.object(nbformat, "read", return_value=nb):
             yield from super().collect()

@@ -15,7 +15,8 @@ EXTRA = []
 for _, cls in all_estimators():
     name = cls.__name__
     if name == "LinearRegression":
-        EXTRA += [cls(solver="normal"), cls(solver="qr"), cls(solver="gd", max_iter=200_000, tol=1e-13)]
+        EXTRA += [cls(solver="normal"), cls(solver="qr"),
+                  cls(solver="gd", max_iter=200_000, tol=1e-13)]
     elif name == "Ridge":
         EXTRA += [cls(solver="svd")]
     elif name == "SGDRegressor":

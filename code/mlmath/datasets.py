@@ -14,7 +14,7 @@ from sklearn.utils import check_random_state, check_scalar
 __all__ = ["Dataset", "make_linear_regression", "make_sine_regression", "load_dataset"]
 
 Dataset = namedtuple("Dataset", ["X", "y", "feature_names"])
-Dataset.__doc__ = """A bundled dataset: ``X`` (n_samples, n_features), ``y`` (n_samples,), feature names."""
+Dataset.__doc__ = """A bundled dataset: ``X`` (n_samples, n_features), ``y`` (n_samples,), names."""
 
 _BUNDLED = {
     "diabetes": _skd.load_diabetes,

@@ -153,7 +153,8 @@ def test_literalincludes_point_at_existing_objects():
 
     for name, path in CHAPTERS.items():
         text = path.read_text()
-        for target, obj in re.findall(r"```\{literalinclude\} (\S+)\n(?:.*\n)*?:pyobject: (\S+)", text):
+        pattern = r"```\{literalinclude\} (\S+)\n(?:.*\n)*?:pyobject: (\S+)"
+        for target, obj in re.findall(pattern, text):
             source = (path.parent / target).resolve()
             assert source.is_relative_to(ROOT / "code"), f"{name}: include the package's code"
             tree = ast.parse(source.read_text())

@@ -54,8 +54,11 @@ def test_one_coordinate_update_is_the_exact_coordinate_minimiser(problem, rho):
     # One sweep updates coordinate 0, 1, then 2: replay 0 and 1 by one-dimensional minimisation.
     w = w0.copy()
     for k in range(j + 1):
-        res = minimize_scalar(lambda t: objective(X, y, np.r_[w[:k], t, w[k + 1:]], alpha, rho),
-                              bounds=(-10, 10), method="bounded", options={"xatol": 1e-12})
+        def along_k(t, k=k):
+            return objective(X, y, np.r_[w[:k], t, w[k + 1:]], alpha, rho)
+
+        res = minimize_scalar(along_k, bounds=(-10, 10), method="bounded",
+                              options={"xatol": 1e-12})
         w[k] = res.x
     swept, _, _ = enet_coordinate_descent(X, y, alpha, rho, max_iter=1, tol=0.0, w0=w0)
     np.testing.assert_allclose(swept[: j + 1], w[: j + 1], atol=1e-6)

@@ -116,9 +116,12 @@ def test_sample_weight_matches_sklearn(est):
 
 def test_no_intercept_matches_sklearn():
     X, y = _correlated()
-    for ours, theirs in [(LinearRegression(fit_intercept=False), sk.LinearRegression(fit_intercept=False)),
-                         (Ridge(3.0, fit_intercept=False), sk.Ridge(3.0, fit_intercept=False)),
-                         (Lasso(0.1, fit_intercept=False, tol=1e-10), sk.Lasso(0.1, fit_intercept=False, tol=1e-10))]:
+    pairs = [
+        (LinearRegression(fit_intercept=False), sk.LinearRegression(fit_intercept=False)),
+        (Ridge(3.0, fit_intercept=False), sk.Ridge(3.0, fit_intercept=False)),
+        (Lasso(0.1, fit_intercept=False, tol=1e-10), sk.Lasso(0.1, fit_intercept=False, tol=1e-10)),
+    ]
+    for ours, theirs in pairs:
         ours.fit(X, y)
         theirs.fit(X, y)
         assert ours.intercept_ == 0.0
@@ -157,7 +160,8 @@ def test_lasso_matches_sklearn(data, alpha_frac):
     ours = Lasso(alpha=alpha, tol=1e-12, max_iter=20_000).fit(X, y)
     theirs = sk.Lasso(alpha=alpha, tol=1e-12, max_iter=20_000).fit(X, y)
     # Both certified by a duality gap <= 1e-12 ||y||^2/n: coefficients agree to ~1e-5 relative.
-    assert_same_model(ours, theirs, rtol=1e-5, atol=1e-5 * max(1.0, np.abs(theirs.coef_).max()), X=X)
+    scale = max(1.0, np.abs(theirs.coef_).max())
+    assert_same_model(ours, theirs, rtol=1e-5, atol=1e-5 * scale, X=X)
     np.testing.assert_array_equal(ours.coef_ == 0, theirs.coef_ == 0)  # same support
     assert ours.dual_gap_ >= 0
 

@@ -14,7 +14,8 @@ from mlmath.supervised.sgd import (
 )
 
 
-@pytest.mark.parametrize("penalty,rho", [("l2", 0.15), ("l1", 0.15), ("elasticnet", 0.3), (None, 0.5)])
+@pytest.mark.parametrize("penalty,rho",
+                         [("l2", 0.15), ("l1", 0.15), ("elasticnet", 0.3), (None, 0.5)])
 def test_one_step_is_a_proximal_gradient_step(penalty, rho):
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((8, 3)), rng.standard_normal(8)

@@ -184,7 +184,8 @@ def gradient_descent(X, y, *, step_size=None, max_iter=1000, tol=1e-8, w0=None,
     Iterates {eq}`eq-linreg-gd-update`,
     :math:`\vw^{(t+1)} = \vw^{(t)} - \eta\nabla J(\vw^{(t)})`, which converges for every
     :math:`0 < \eta < 2/L` (the convergence theorem of the linear regression chapter). Stops
-    when :math:`\|\nabla J(\vw^{(t)})\|_\infty \le \text{tol}\cdot\max(1, \|\nabla J(\vw^{(0)})\|_\infty)`.
+    when :math:`\|\nabla J(\vw^{(t)})\|_\infty \le
+    \text{tol}\cdot\max(1, \|\nabla J(\vw^{(0)})\|_\infty)`.
 
     Parameters
     ----------
@@ -282,7 +283,7 @@ def ridge_cholesky(X, y, alpha):
 
 
 def ridge_svd(X, y, alpha):
-    r"""Ridge solution through the SVD, :math:`\vw = \mV\diag\big(s_j/(s_j^2+\alpha)\big)\mU^\top\vy`.
+    r"""Ridge solution through the SVD: :math:`\vw = \mV\diag(s_j/(s_j^2+\alpha))\mU^\top\vy`.
 
     Implements {eq}`eq-linreg-ridge-svd`: each component of the least-squares fit along the
     :math:`j`-th singular direction is shrunk by :math:`s_j^2/(s_j^2 + \alpha)`.

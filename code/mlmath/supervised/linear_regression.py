@@ -147,7 +147,10 @@ class Ridge(BaseLinearModel):
 
 
 class ElasticNet(BaseLinearModel):
-    r"""Elastic net: :math:`\frac{1}{2n}\|\vy - \mX\vw - b\vone\|_2^2 + \alpha\rho\|\vw\|_1 + \frac{\alpha(1-\rho)}{2}\|\vw\|_2^2`.
+    r"""Elastic net: least squares with a mix of the lasso and ridge penalties.
+
+    Minimises :math:`\frac{1}{2n}\|\vy - \mX\vw - b\vone\|_2^2 + \alpha\rho\|\vw\|_1
+    + \frac{\alpha(1-\rho)}{2}\|\vw\|_2^2`.
 
     The objective is {eq}`eq-linreg-enet-objective`, the same as scikit-learn's
     ``ElasticNet``; it is minimised by cyclic coordinate descent {eq}`eq-linreg-cd-update`

@@ -56,7 +56,8 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
 
         \vw \leftarrow \soft_{\eta_t\alpha\rho}\Big(\vw - \eta_t\big(\tfrac{1}{|B|}
         \textstyle\sum_{i\in B}(\vx_i^\top\vw + b - y_i)\vx_i + \alpha(1-\rho)\vw\big)\Big),
-        \qquad b \leftarrow b - \eta_t\tfrac{1}{|B|}\textstyle\sum_{i\in B}(\vx_i^\top\vw + b - y_i).
+        \qquad
+        b \leftarrow b - \eta_t\tfrac{1}{|B|}\textstyle\sum_{i\in B}(\vx_i^\top\vw + b - y_i).
 
     Parameters
     ----------
