@@ -46,7 +46,7 @@ book: $(STAMP)
 	@echo "The book is in $(BUILD)/html/index.html (make serve to browse it)."
 
 # The tests compare each chapter's re-executed outputs with those of the build: build first.
-test: book pytest
+test: book lint pytest
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
