@@ -53,3 +53,22 @@ def test_schedules_and_objective():
     w = np.array([1.0, -2.0])
     # residuals (0, 2): 0.5 * mean(0, 4) = 1; penalty 0.1 * (0.5 * 3 + 0.5/2 * 5) = 0.275
     assert penalised_objective(X, y, w, 0.0, 0.1, 0.5, 0.5) == pytest.approx(1.275)
+
+
+def test_step_cap_bounds_the_batch_curvature():
+    rng = np.random.default_rng(1)
+    Xb = rng.normal(loc=30.0, size=(5, 4))
+    alpha, l2 = 0.3, 1.0
+    # Hessian of (1/2|B|) sum (x_i^T w + b - y_i)^2 + alpha/2 ||w||^2 in (w, b):
+    A = np.hstack([Xb, np.ones((5, 1))])
+    H = A.T @ A / 5 + np.diag([alpha * l2] * 4 + [0.0])
+    cap = (np.einsum("ij,ij->i", Xb, Xb).mean() + 1.0 + alpha * l2)
+    assert np.linalg.eigvalsh(H).max() <= cap
+    # With the step 1/cap, one update never increases the batch loss.
+    y, w, b = rng.standard_normal(5), np.zeros(4), 0.0
+    new_w, new_b, _ = sgd_epoch(Xb, y, w, b, alpha=alpha, l1_weight=0.0, l2_weight=l2,
+                                fit_intercept=True, batch_size=5, step=lambda t: 1e6, t=0,
+                                order=np.arange(5))
+    before = penalised_objective(Xb, y, w, b, alpha, 0.0, l2)
+    after = penalised_objective(Xb, y, new_w, new_b, alpha, 0.0, l2)
+    assert after <= before

@@ -50,7 +50,10 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
               t, order):
     r"""One pass over the data in mini-batches, in the order ``order``.
 
-    For each mini-batch :math:`B` (update count :math:`t`, step :math:`\eta_t`):
+    For each mini-batch :math:`B` (update count :math:`t`, step :math:`\eta_t` from the
+    schedule, capped at :math:`1/L_B` with :math:`L_B = \frac{1}{|B|}\sum_{i\in B}\|\vx_i\|_2^2
+    + 1 + \alpha(1-\rho)`, a bound on the largest eigenvalue of the batch loss's Hessian, so
+    that no step overshoots; on standardised data the cap is inactive):
 
     .. math::
 
@@ -86,10 +89,14 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     """
     X, y = X[order], y[order]  # one gather per epoch; every batch below is a view
     w = np.array(w, dtype=float)  # updated in place below
+    row_sq = np.einsum("ij,ij->i", X, X)  # ||x_i||^2, for the step cap
+    offset = float(fit_intercept) + alpha * l2_weight
     for start in range(0, order.size, batch_size):
         Xb, yb = X[start:start + batch_size], y[start:start + batch_size]  # (|B|, d), (|B|,)
         t += 1
-        eta = step(t)
+        # Cap the step at 1/L_B, L_B = sum ||x_i||^2/|B| + 1 + alpha(1-rho) >= the batch
+        # Hessian's largest eigenvalue (its trace): a larger step can overshoot and diverge.
+        eta = min(step(t), 1.0 / (row_sq[start:start + batch_size].mean() + offset))
         residual = Xb @ w  # (|B|,): the prediction error x_i^T w + b - y_i, built in place
         residual += b
         residual -= yb
