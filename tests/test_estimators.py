@@ -1,0 +1,24 @@
+"""mlmath.estimators: discovery and the pairing with scikit-learn twins."""
+
+import sklearn.linear_model as sk
+
+from mlmath.estimators import all_estimators, sklearn_twin
+from mlmath.supervised.linear_base import BaseLinearModel
+from mlmath.supervised.linear_regression import Lasso
+
+
+def test_all_estimators_is_sorted_unique_and_excludes_base_classes():
+    found = all_estimators()
+    names = [name for name, _ in found]
+    assert names == sorted(set(names))
+    assert BaseLinearModel not in [cls for _, cls in found]
+    assert ("mlmath.supervised.linear_regression.Lasso", Lasso) in found
+
+
+def test_every_estimator_has_its_scikit_learn_twin_or_says_why_not():
+    for _, cls in all_estimators():
+        twin = sklearn_twin(cls)
+        reason = getattr(cls, "_no_sklearn_twin", None)  # a sentence, for estimators without one
+        assert (twin is not None and twin.__name__ == cls.__name__) or reason, cls.__name__
+    assert sklearn_twin(Lasso) is sk.Lasso
+    assert sklearn_twin(BaseLinearModel) is None
