@@ -12,8 +12,8 @@ BUILD  := _build
 JB_FLAGS := -W -n --keep-going
 # jupyter-cache keys a page on its code cells only: key the cache on the package and the pins
 # too, so the book never shows outputs of code that no longer exists.
-CODE_HASH = $(shell cat requirements.txt $$(find code -type f \( -name '*.py' -o -name '*.toml' \) \
-              -not -path '*/__pycache__/*' | LC_ALL=C sort) | sha256sum | cut -c1-16)
+CODE_HASH = $(shell cat requirements.txt code/pyproject.toml $$(find code/mlmath -type f -name '*.py' \
+              | LC_ALL=C sort) | sha256sum | cut -c1-16)
 
 .PHONY: help venv book test pytest bench serve lint notebooks clean
 
@@ -49,7 +49,7 @@ book: $(STAMP)
 test: book lint pytest
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
 	$(BIN)/python code/benchmarks/bench_estimators.py

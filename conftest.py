@@ -9,24 +9,23 @@ nbval. A chapter with no cached outputs is an error, never a silent pass: nbval 
 nothing to compare. Failures point at ``book/<part>/<chapter>.md::Cell N``.
 """
 
+import sys
 from pathlib import Path
 from unittest import mock
 
 import nbformat
 import pytest
-import yaml
 
 ROOT = Path(__file__).parent
 CACHE = ROOT / "_build" / ".jupyter_cache"
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+
+from mlmath_book import toc_files  # noqa: E402
 
 
 def toc_pages():
     """Paths of the pages listed in _toc.yml."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [entry["file"] for entry in part.get("chapters", [])]
-    return {(ROOT / f).with_suffix(".md").resolve() for f in files}
+    return {(ROOT / f).with_suffix(".md").resolve() for f in toc_files(ROOT)}
 
 
 def is_notebook_page(path):

@@ -20,6 +20,15 @@ from sphinx.util.docutils import SphinxDirective
 LOGGER = logging.getLogger(__name__)
 
 
+def toc_files(root):
+    """The pages of the book in the order of ``_toc.yml``: paths relative to ``root``, no suffix."""
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [entry["file"] for entry in part.get("chapters", [])]
+    return files
+
+
 def load_citation(path):
     """Read the fields the BibTeX entry needs from a CITATION.cff file."""
     meta = yaml.safe_load(Path(path).read_text(encoding="utf-8"))

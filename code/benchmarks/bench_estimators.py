@@ -8,11 +8,9 @@ not a test: it prints, it never fails on a slow result.
 """
 
 import argparse
-import time
 import tracemalloc
 import warnings
 
-import numpy as np
 from sklearn.base import clone
 from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
@@ -20,6 +18,7 @@ from sklearn.preprocessing import StandardScaler
 
 from mlmath.datasets import make_linear_regression
 from mlmath.estimators import all_estimators, sklearn_twin
+from mlmath.timing import time_fit
 
 
 def datasets():
@@ -28,16 +27,6 @@ def datasets():
     for n, d in [(2_000, 20), (20_000, 50)]:
         X, y, _ = make_linear_regression(n, d, noise=1.0, correlation=0.3, random_state=0)
         yield f"synthetic {n}x{d}", X, y
-
-
-def median_fit_seconds(est, X, y, repeats):
-    times = []
-    for _ in range(repeats):
-        model = clone(est)
-        start = time.perf_counter()
-        model.fit(X, y)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def peak_fit_bytes(est, X, y):
@@ -78,8 +67,8 @@ def main(argv=None):
             ours.set_params(alpha=0.01)
         twin = shared_params(ours, twin_cls)
         for name, X, y in datasets():
-            t_ours = median_fit_seconds(ours, X, y, args.repeats)
-            t_twin = median_fit_seconds(twin, X, y, args.repeats)
+            t_ours = time_fit(ours, X, y, repeats=args.repeats)
+            t_twin = time_fit(twin, X, y, repeats=args.repeats)
             m_ours, m_twin = peak_fit_bytes(ours, X, y), peak_fit_bytes(twin, X, y)
             print(f"{cls.__name__:<18} {name:<20} {t_ours * 1e3:>10.2f} {t_twin * 1e3:>11.2f} "
                   f"{t_ours / t_twin:>10.2f} {m_ours / max(m_twin, 1):>10.2f}", flush=True)

@@ -5,25 +5,17 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from mlmath_book import toc_files
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
-
-
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [c["file"] for c in part.get("chapters", [])]
-    return files
 
 
 @pytest.fixture(scope="module")
 def pages():
     if not (HTML / "index.html").exists():
         pytest.fail("No built book in _build/html: run `make book` before the tests.")
-    return {f: (HTML / f).with_suffix(".html") for f in toc_files()}
+    return {f: (HTML / f).with_suffix(".html") for f in toc_files(ROOT)}
 
 
 def test_one_html_page_per_toc_entry(pages):

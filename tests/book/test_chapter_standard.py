@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mlmath_book import toc_files
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 ALGORITHM_PARTS = {"supervised", "unsupervised", "ensembles", "dimensionality_reduction",
                    "neural_networks", "deep_learning", "transformers"}
 ALGORITHM_SECTIONS = ["Problem definition", "Assumptions", "Loss function", "Optimization",
@@ -31,13 +31,6 @@ if importlib.util.find_spec("mlmath") is None:
 ```'''
 
 
-def toc_files():
-    files = [TOC["root"]]
-    for part in TOC.get("parts", []):
-        files += [c["file"] for c in part.get("chapters", [])]
-    return files
-
-
 def front_matter(text):
     """The YAML front matter of a page ({} when there is none)."""
     if not text.startswith("---\n"):
@@ -45,7 +38,7 @@ def front_matter(text):
     return yaml.safe_load(text[4:text.index("\n---", 4)]) or {}
 
 
-PAGES = {f: (ROOT / f).with_suffix(".md") for f in toc_files()}
+PAGES = {f: (ROOT / f).with_suffix(".md") for f in toc_files(ROOT)}
 CHAPTERS = {f: p for f, p in PAGES.items()
             if p.exists() and "kernelspec" in front_matter(p.read_text())}
 

@@ -1,14 +1,11 @@
 """The book's Sphinx extension: the chapter BibTeX entry is generated from CITATION.cff."""
 
-import sys
 from pathlib import Path
 
+import mlmath_book
 from pybtex.database import parse_string
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-
-import mlmath_book  # noqa: E402
 
 
 def test_bibtex_entry_is_valid_and_comes_from_citation_cff():
@@ -33,3 +30,9 @@ def test_person_authors_are_written_family_first(tmp_path):
     meta = mlmath_book.load_citation(cff)
     assert meta["author"] == "Noether, Emmy" and meta["year"] == "2025"
     assert meta["url"] == "https://example.org/book/"
+
+
+def test_toc_files_lists_root_then_chapters_in_order():
+    files = mlmath_book.toc_files(ROOT)
+    assert files[0] == "book/intro"
+    assert "book/supervised/linear_regression" in files
