@@ -30,7 +30,8 @@ def test_one_step_is_a_proximal_gradient_step(penalty, rho):
     expected_w = soft_threshold(w - eta * wt.grad.numpy(), eta * alpha * l1)
     expected_b = b - eta * bt.grad.item()
     new_w, new_b, t = sgd_epoch(X, y, w.copy(), b, alpha=alpha, l1_weight=l1, l2_weight=l2,
-                                fit_intercept=True, batch_size=8, step=lambda t: eta, t=0,
+                                fit_intercept=True, batch_size=8,
+                                step=lambda t: np.full(np.shape(t), eta), t=0,
                                 order=np.arange(8))
     assert t == 1
     np.testing.assert_allclose(new_w, expected_w, rtol=1e-12)
@@ -40,15 +41,21 @@ def test_one_step_is_a_proximal_gradient_step(penalty, rho):
 def test_batches_partition_the_epoch():
     X, y = np.ones((10, 1)), np.ones(10)
     seen = []
-    sgd_epoch(X, y, np.zeros(1), 0.0, alpha=0.0, l1_weight=0.0, l2_weight=0.0,
-              fit_intercept=False, batch_size=4, step=lambda t: seen.append(t) or 0.0, t=3,
-              order=np.arange(10))
-    assert seen == [4, 5, 6]  # 4 + 4 + 2 samples
+
+    def record(ts):
+        seen.extend(ts.tolist())
+        return np.zeros(ts.shape)
+
+    _, _, t = sgd_epoch(X, y, np.zeros(1), 0.0, alpha=0.0, l1_weight=0.0, l2_weight=0.0,
+                        fit_intercept=False, batch_size=4, step=record, t=3, order=np.arange(10))
+    assert seen == [4, 5, 6] and t == 6  # 4 + 4 + 2 samples
 
 
 def test_schedules_and_objective():
     assert learning_rate_schedule("constant", 0.1, 0.25)(100) == 0.1
     assert learning_rate_schedule("invscaling", 0.1, 0.5)(4) == pytest.approx(0.05)
+    np.testing.assert_allclose(learning_rate_schedule("invscaling", 1.0, 0.5)(np.array([1, 4])),
+                               [1.0, 0.5])
     X, y = np.eye(2), np.array([1.0, 0.0])
     w = np.array([1.0, -2.0])
     # residuals (0, 2): 0.5 * mean(0, 4) = 1; penalty 0.1 * (0.5 * 3 + 0.5/2 * 5) = 0.275
@@ -67,7 +74,8 @@ def test_step_cap_bounds_the_batch_curvature():
     # With the step 1/cap, one update never increases the batch loss.
     y, w, b = rng.standard_normal(5), np.zeros(4), 0.0
     new_w, new_b, _ = sgd_epoch(Xb, y, w, b, alpha=alpha, l1_weight=0.0, l2_weight=l2,
-                                fit_intercept=True, batch_size=5, step=lambda t: 1e6, t=0,
+                                fit_intercept=True, batch_size=5,
+                                step=lambda t: np.full(np.shape(t), 1e6), t=0,
                                 order=np.arange(5))
     before = penalised_objective(Xb, y, w, b, alpha, 0.0, l2)
     after = penalised_objective(Xb, y, new_w, new_b, alpha, 0.0, l2)

@@ -33,11 +33,11 @@ def learning_rate_schedule(learning_rate, eta0, power_t):
     r"""The step size as a function of the update count :math:`t = 1, 2, \dots`.
 
     ``"constant"``: :math:`\eta_t = \eta_0`; ``"invscaling"``: :math:`\eta_t = \eta_0 / t^{p}`
-    with :math:`p` = ``power_t``.
+    with :math:`p` = ``power_t``. The returned function accepts an array of update counts.
     """
     if learning_rate == "constant":
-        return lambda t: eta0
-    return lambda t: eta0 / t**power_t
+        return lambda t: np.full(np.shape(t), float(eta0))
+    return lambda t: eta0 / np.asarray(t, dtype=float) ** power_t
 
 
 def penalised_objective(X, y, w, b, alpha, l1_weight, l2_weight):
@@ -74,7 +74,7 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     fit_intercept : bool
     batch_size : int
     step : callable
-        :math:`t \mapsto \eta_t`.
+        :math:`t \mapsto \eta_t`, applied to the array of this epoch's update counts.
     t : int
         Updates made before this epoch.
     order : ndarray of shape (n_samples,)
@@ -87,16 +87,18 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     t : int
         Updates made after this epoch.
     """
-    X, y = X[order], y[order]  # one gather per epoch; every batch below is a view
     w = np.array(w, dtype=float)  # updated in place below
-    row_sq = np.einsum("ij,ij->i", X, X)  # ||x_i||^2, for the step cap
-    offset = float(fit_intercept) + alpha * l2_weight
-    for start in range(0, order.size, batch_size):
-        Xb, yb = X[start:start + batch_size], y[start:start + batch_size]  # (|B|, d), (|B|,)
-        t += 1
-        # Cap the step at 1/L_B, L_B = sum ||x_i||^2/|B| + 1 + alpha(1-rho) >= the batch
-        # Hessian's largest eigenvalue (its trace): a larger step can overshoot and diverge.
-        eta = min(step(t), 1.0 / (row_sq[start:start + batch_size].mean() + offset))
+    starts = np.arange(0, order.size, batch_size)
+    sizes = np.diff(np.append(starts, order.size))
+    # Every step of the epoch at once: the schedule at t+1, t+2, ..., capped at 1/L_B with
+    # L_B = sum ||x_i||^2/|B| + 1 + alpha(1-rho) >= the batch Hessian's largest eigenvalue
+    # (its trace), since a larger step can overshoot the batch's minimum and diverge.
+    row_sq = np.einsum("ij,ij->i", X, X)[order]  # ||x_i||^2 in the visiting order
+    curvature = np.add.reduceat(row_sq, starts) / sizes + float(fit_intercept) + alpha * l2_weight
+    etas = np.minimum(step(t + 1 + np.arange(starts.size)), 1.0 / curvature).tolist()
+    for eta, start in zip(etas, starts.tolist()):
+        batch = order[start:start + batch_size]
+        Xb, yb = X[batch], y[batch]  # (|B|, d), (|B|,): copies of the batch's rows only
         residual = Xb @ w  # (|B|,): the prediction error x_i^T w + b - y_i, built in place
         residual += b
         residual -= yb
@@ -107,4 +109,4 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
             w = soft_threshold(w, eta * alpha * l1_weight)
         if fit_intercept:
             b -= eta * residual.sum() / yb.size
-    return w, b, t
+    return w, b, t + starts.size
