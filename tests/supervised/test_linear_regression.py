@@ -200,6 +200,22 @@ def test_elastic_net_multioutput_matches_sklearn():
     assert_same_model(ours, theirs, rtol=1e-6, atol=1e-6, X=X)
 
 
+@pytest.mark.parametrize("name", ["LinearRegression", "Ridge", "Lasso", "ElasticNet"])
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_two_dimensional_targets_give_the_twins_shapes(name, n_targets):
+    X, y = _correlated()
+    Y = np.column_stack([y + k for k in range(n_targets)])
+    ours = getattr(__import__("mlmath.supervised.linear_regression", fromlist=[name]), name)()
+    theirs = getattr(sk, name)()
+    ours.fit(X, Y)
+    theirs.fit(X, Y)
+    for attr in ("coef_", "intercept_", "n_iter_", "dual_gap_"):
+        if hasattr(theirs, attr) and getattr(theirs, attr) is not None:
+            assert np.shape(getattr(ours, attr)) == np.shape(getattr(theirs, attr)), attr
+    assert ours.predict(X).shape == theirs.predict(X).shape
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-3, atol=1e-3)
+
+
 # --- SGD -------------------------------------------------------------------------------------
 
 

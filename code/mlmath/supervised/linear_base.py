@@ -94,6 +94,7 @@ class BaseLinearModel(RegressorMixin, BaseEstimator):
 
     _normalize_sample_weight = False  # scale weights to sum to n_samples (the 1/(2n) losses)
     _solves_multi_output = False
+    _ravel_single_target = False  # y of shape (n, 1): coef_ of shape (d,), as the twin does
 
     def _check_params(self):  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
@@ -136,6 +137,9 @@ class BaseLinearModel(RegressorMixin, BaseEstimator):
         self.intercept_ = y_offset - coef @ X_offset  # {eq}`eq-linreg-intercept`
         if np.ndim(self.intercept_) == 0:
             self.intercept_ = float(self.intercept_)
+        elif self._ravel_single_target and y.shape[1] == 1:
+            self.coef_ = coef[0]  # predictions then have shape (n,); intercept_ keeps (1,)
+            info = {key: np.asarray(value).reshape(-1)[0] for key, value in info.items()}
         for key, value in info.items():
             setattr(self, key + "_", value)
         return self

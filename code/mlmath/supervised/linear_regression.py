@@ -130,6 +130,7 @@ class Ridge(BaseLinearModel):
     """
 
     _solves_multi_output = True
+    _ravel_single_target = True
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto"):
         self.alpha = alpha
@@ -185,6 +186,7 @@ class ElasticNet(BaseLinearModel):
     """
 
     _normalize_sample_weight = True
+    _ravel_single_target = True
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
                  tol=1e-4):
