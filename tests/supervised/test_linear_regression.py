@@ -283,6 +283,8 @@ def test_sgd_step_cap_keeps_badly_scaled_data_stable():
     assert est.score(X, y) > 0.5
     huge = SGDRegressor(eta0=50.0, learning_rate="constant", random_state=0).fit(X * 10, y)
     assert np.all(np.isfinite(huge.coef_))
+    with pytest.raises(FloatingPointError, match="standardise"):
+        SGDRegressor(random_state=0).fit(X * 1e160, y)  # ||x||^2 overflows float64
 
 
 # --- bad input -------------------------------------------------------------------------------
@@ -391,3 +393,28 @@ def test_lasso_warns_when_not_converged():
     X, y = _correlated()
     with pytest.warns(ConvergenceWarning, match="duality gap"):
         Lasso(alpha=1e-4, max_iter=1, tol=1e-12).fit(X, y)
+
+
+@pytest.mark.parametrize("scale,match", [(1e160, "overflow"), (1e-160, "too small")])
+@pytest.mark.parametrize("est", [LinearRegression(solver="normal"), LinearRegression(solver="gd"),
+                                 Ridge(), Lasso(), ElasticNet()], ids=repr)
+def test_data_that_cannot_be_squared_is_refused_not_zeroed(est, scale, match, data):
+    X, y = data
+    with pytest.raises(ValueError, match=match):
+        est.fit(X * scale, y)
+
+
+@pytest.mark.parametrize("solver", ["svd", "qr"])
+@pytest.mark.parametrize("scale", [1e160, 1e-160])
+def test_qr_and_svd_solve_extreme_scales(solver, scale, data):
+    X, y = data
+    ours = LinearRegression(solver=solver).fit(X * scale, y)
+    theirs = sk.LinearRegression().fit(X * scale, y)
+    np.testing.assert_allclose(ours.predict(X * scale), theirs.predict(X * scale), rtol=1e-8)
+
+
+def test_gradient_descent_tolerance_is_relative_to_the_first_gradient(data):
+    X, y = data
+    small = LinearRegression(solver="gd", tol=1e-10, max_iter=100_000).fit(X * 1e-5, y)
+    exact = sk.LinearRegression().fit(X * 1e-5, y)
+    np.testing.assert_allclose(small.coef_, exact.coef_, rtol=1e-6)

@@ -185,7 +185,7 @@ def gradient_descent(X, y, *, step_size=None, max_iter=1000, tol=1e-8, w0=None,
     :math:`\vw^{(t+1)} = \vw^{(t)} - \eta\nabla J(\vw^{(t)})`, which converges for every
     :math:`0 < \eta < 2/L` (the convergence theorem of the linear regression chapter). Stops
     when :math:`\|\nabla J(\vw^{(t)})\|_\infty \le
-    \text{tol}\cdot\max(1, \|\nabla J(\vw^{(0)})\|_\infty)`.
+    \text{tol}\cdot\|\nabla J(\vw^{(0)})\|_\infty`.
 
     Parameters
     ----------
@@ -220,7 +220,7 @@ def gradient_descent(X, y, *, step_size=None, max_iter=1000, tol=1e-8, w0=None,
     path = [w.copy()] if return_path else None
     Xty = X.T @ y / n
     grad = X.T @ (X @ w) / n - Xty
-    threshold = tol * max(1.0, np.max(np.abs(grad), initial=0.0))
+    threshold = tol * np.max(np.abs(grad), initial=0.0)  # relative to the first gradient
     n_iter = 0
     while n_iter < max_iter and np.max(np.abs(grad), initial=0.0) > threshold:
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below

@@ -15,7 +15,7 @@ from sklearn.utils.validation import validate_data
 
 from mlmath.supervised import least_squares as ls
 from mlmath.supervised.coordinate_descent import enet_coordinate_descent
-from mlmath.supervised.linear_base import BaseLinearModel
+from mlmath.supervised.linear_base import BaseLinearModel, check_squares_representable
 from mlmath.supervised.sgd import (
     learning_rate_schedule,
     penalised_objective,
@@ -86,6 +86,8 @@ class LinearRegression(BaseLinearModel):
 
     def _solve(self, X, y):
         solver = "svd" if self.solver == "auto" else self.solver
+        if solver in ("normal", "gd"):
+            check_squares_representable(X)
         if solver == "gd":
             w, n_iter = ls.gradient_descent(X, y, step_size=self.step_size,
                                             max_iter=self.max_iter, tol=self.tol)
@@ -142,6 +144,7 @@ class Ridge(BaseLinearModel):
         check_option(self.solver, "solver", ["auto", "cholesky", "svd"])
 
     def _solve(self, X, y):
+        check_squares_representable(X)
         if self.solver == "svd":
             return ls.ridge_svd(X, y, self.alpha), {}
         return ls.ridge_cholesky(X, y, self.alpha), {}
@@ -203,6 +206,7 @@ class ElasticNet(BaseLinearModel):
         check_nonnegative_float(self.tol, "tol")
 
     def _solve(self, X, y):
+        check_squares_representable(X)
         w, gap, n_iter = enet_coordinate_descent(
             X, y, self.alpha, self.l1_ratio, max_iter=self.max_iter, tol=self.tol
         )
@@ -356,8 +360,8 @@ class SGDRegressor(BaseLinearModel):
             epoch += 1
             if not np.all(np.isfinite(w)) or not np.isfinite(b):
                 raise FloatingPointError(
-                    f"SGD diverged in epoch {epoch}: eta0={self.eta0} is too large for this "
-                    "data; lower eta0 or standardise the features."
+                    f"SGD produced non-finite weights in epoch {epoch}: the features are too "
+                    "large to square in float64; standardise them (StandardScaler)."
                 )
             if stop_early:
                 objective = penalised_objective(X, y, w, b, self.alpha, l1_weight, l2_weight)

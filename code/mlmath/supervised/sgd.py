@@ -95,6 +95,11 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     # (its trace), since a larger step can overshoot the batch's minimum and diverge.
     row_sq = np.einsum("ij,ij->i", X, X)[order]  # ||x_i||^2 in the visiting order
     curvature = np.add.reduceat(row_sq, starts) / sizes + float(fit_intercept) + alpha * l2_weight
+    if not np.all(np.isfinite(curvature)):
+        raise FloatingPointError(
+            "SGD cannot run: squared feature norms overflow float64; standardise the features "
+            "(StandardScaler)."
+        )
     etas = np.minimum(step(t + 1 + np.arange(starts.size)), 1.0 / curvature).tolist()
     for eta, start in zip(etas, starts.tolist()):
         batch = order[start:start + batch_size]
