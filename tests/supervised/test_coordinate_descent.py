@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 from sklearn import linear_model as sk
+from sklearn.exceptions import ConvergenceWarning
 
 from mlmath.datasets import load_dataset, make_linear_regression
 from mlmath.supervised.coordinate_descent import (
@@ -60,7 +61,8 @@ def test_one_coordinate_update_is_the_exact_coordinate_minimiser(problem, rho):
         res = minimize_scalar(along_k, bounds=(-10, 10), method="bounded",
                               options={"xatol": 1e-12})
         w[k] = res.x
-    swept, _, _ = enet_coordinate_descent(X, y, alpha, rho, max_iter=1, tol=0.0, w0=w0)
+    with pytest.warns(ConvergenceWarning):  # one sweep, on purpose
+        swept, _, _ = enet_coordinate_descent(X, y, alpha, rho, max_iter=1, tol=0.0, w0=w0)
     np.testing.assert_allclose(swept[: j + 1], w[: j + 1], atol=1e-6)
 
 
@@ -93,9 +95,11 @@ def test_lasso_path_matches_sklearn():
     X, y, _ = load_dataset("diabetes", standardize=True)
     y = y - y.mean()
     alphas, coefs = lasso_path(X, y, n_alphas=30, tol=1e-10, max_iter=10_000)
-    sk_alphas, sk_coefs, _ = sk.lasso_path(X, y, n_alphas=30, tol=1e-10, max_iter=10_000)
+    sk_alphas, sk_coefs, _ = sk.lasso_path(X, y, alphas=30, tol=1e-10, max_iter=10_000)
     np.testing.assert_allclose(alphas, sk_alphas, rtol=1e-12)
     np.testing.assert_allclose(coefs, sk_coefs, rtol=1e-5, atol=1e-4)
+    same_grid, _ = lasso_path(X, y, alphas=30, tol=1e-10, max_iter=10_000)
+    np.testing.assert_allclose(same_grid, alphas)
 
 
 def test_enet_path_matches_sklearn_on_a_given_grid(problem):

@@ -9,6 +9,7 @@ descent on both sides of 2/L.
 import numpy as np
 import pytest
 import torch
+from sklearn.exceptions import ConvergenceWarning
 
 from mlmath.datasets import make_linear_regression
 from mlmath.supervised import least_squares as ls
@@ -118,7 +119,9 @@ def test_gradient_descent_error_contracts_at_the_predicted_rate(problem):
     eta = 1.0 / lam.max()
     rate = max(abs(1 - eta * lam.min()), abs(1 - eta * lam.max()))
     w_star = ls.lstsq_svd(X, y)
-    _, _, path = ls.gradient_descent(X, y, step_size=eta, max_iter=50, tol=0.0, return_path=True)
+    with pytest.warns(ConvergenceWarning):  # fifty steps, on purpose
+        _, _, path = ls.gradient_descent(X, y, step_size=eta, max_iter=50, tol=0.0,
+                                         return_path=True)
     err = np.linalg.norm(path - w_star, axis=1)
     assert path.shape == (51, X.shape[1])
     # ||e_{t+1}|| <= rate ||e_t|| for every step (the proof's contraction bound).

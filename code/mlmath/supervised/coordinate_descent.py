@@ -201,8 +201,9 @@ def enet_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=1e-3, max_it
     X : ndarray of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,)
     l1_ratio : float, default=1.0
-    alphas : array-like, default=None
-        The grid; sorted in decreasing order if given.
+    alphas : array-like or int, default=None
+        The grid, sorted in decreasing order if given; an int is the number of values of the
+        default grid (scikit-learn 1.9's convention), which then replaces ``n_alphas``.
     n_alphas : int, default=100
     eps : float, default=1e-3
         Ratio of the smallest to the largest :math:`\alpha` of the default grid.
@@ -218,6 +219,8 @@ def enet_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=1e-3, max_it
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
+    if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
+        alphas, n_alphas = None, int(alphas)
     if alphas is None:
         top = alpha_max(X, y, l1_ratio)
         alphas = np.geomspace(top, top * eps, n_alphas) if top > 0 else np.zeros(n_alphas)
