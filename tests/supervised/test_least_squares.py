@@ -155,3 +155,12 @@ def test_ridge_shrinks_each_singular_direction(problem):
     ols_fit_coords = U.T @ (X @ ls.lstsq_svd(X, y))
     ridge_fit_coords = U.T @ (X @ ls.ridge_svd(X, y, alpha))
     np.testing.assert_allclose(ridge_fit_coords, s**2 / (s**2 + alpha) * ols_fit_coords, rtol=1e-10)
+
+
+def test_ridge_cholesky_refuses_a_singular_system_at_alpha_zero():
+    rng = np.random.default_rng(6)
+    A = rng.standard_normal((30, 3))
+    X, y = np.hstack([A, A[:, :1] + A[:, 1:2]]), rng.standard_normal(30)  # rank 3 < 4
+    with pytest.raises(np.linalg.LinAlgError, match="singular"):
+        ls.ridge_cholesky(X, y, 0.0)
+    np.testing.assert_allclose(ls.ridge_svd(X, y, 0.0), np.linalg.pinv(X) @ y, rtol=1e-9)

@@ -267,19 +267,23 @@ def ridge_cholesky(X, y, alpha):
     w : ndarray of shape (n_features,) or (n_features, n_targets)
     """
     n, d = X.shape
-    try:
-        if n >= d:
-            A = X.T @ X
-            A[np.diag_indices_from(A)] += alpha
-            return scipy.linalg.solve(A, X.T @ y, assume_a="pos", check_finite=False)
-        K = X @ X.T
-        K[np.diag_indices_from(K)] += alpha
-        return X.T @ scipy.linalg.solve(K, y, assume_a="pos", check_finite=False)
-    except np.linalg.LinAlgError as exc:
-        raise np.linalg.LinAlgError(
-            "The ridge system is singular (alpha=0 with a rank-deficient X); use alpha > 0 "
-            "or solver='svd'."
-        ) from exc
+    # scipy only warns on a numerically singular system: refuse it rather than return an
+    # arbitrary one of infinitely many solutions.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
+        try:
+            if n >= d:
+                A = X.T @ X
+                A[np.diag_indices_from(A)] += alpha
+                return scipy.linalg.solve(A, X.T @ y, assume_a="pos", check_finite=False)
+            K = X @ X.T
+            K[np.diag_indices_from(K)] += alpha
+            return X.T @ scipy.linalg.solve(K, y, assume_a="pos", check_finite=False)
+        except (np.linalg.LinAlgError, scipy.linalg.LinAlgWarning) as exc:
+            raise np.linalg.LinAlgError(
+                "The ridge system is singular (alpha=0 with a rank-deficient X); use alpha > 0 "
+                "or solver='svd' for the minimum-norm solution."
+            ) from exc
 
 
 def ridge_svd(X, y, alpha):
