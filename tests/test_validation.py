@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from mlmath.validation import check_bool, check_nonnegative_float, check_option, check_positive_int
@@ -46,3 +47,21 @@ def test_check_bool():
     assert check_bool(True, "shuffle") is True
     with pytest.raises(TypeError, match="shuffle must be a bool"):
         check_bool(1, "shuffle")
+
+
+def test_encode_class_labels_strings_and_order():
+    from mlmath.validation import encode_class_labels
+
+    classes, y = encode_class_labels(np.array(["b", "a", "b", "c"]))
+    assert classes.tolist() == ["a", "b", "c"]
+    assert y.tolist() == [1, 0, 1, 2]
+    assert y.dtype == np.intp
+
+
+def test_encode_class_labels_refuses_one_class_and_continuous():
+    from mlmath.validation import encode_class_labels
+
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        encode_class_labels(np.array([3, 3, 3]))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        encode_class_labels(np.array([0.5, 1.5, 2.25]))

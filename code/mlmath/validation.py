@@ -7,9 +7,17 @@ message (the parameter's name, the value received and what is allowed) from publ
 import math
 from numbers import Integral, Real
 
+import numpy as np
 from sklearn.utils import check_scalar
+from sklearn.utils.multiclass import check_classification_targets
 
-__all__ = ["check_option", "check_positive_int", "check_nonnegative_float", "check_bool"]
+__all__ = [
+    "check_option",
+    "check_positive_int",
+    "check_nonnegative_float",
+    "check_bool",
+    "encode_class_labels",
+]
 
 
 def check_option(value, name, options):
@@ -68,3 +76,34 @@ def check_bool(value, name):
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}.")
     return value
+
+
+def encode_class_labels(y, *, min_classes=2):
+    """Check classification targets and encode them as ``0, ..., K-1``.
+
+    The shared first step of every classifier's ``fit``: continuous or multi-output targets are
+    refused with scikit-learn's message, and a target with fewer than ``min_classes`` distinct
+    labels is refused by name (a classifier cannot learn from one class).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Class labels of any type that ``np.unique`` can sort (integers, strings, ...).
+    min_classes : int, default=2
+        The fewest distinct labels accepted.
+
+    Returns
+    -------
+    classes : ndarray of shape (n_classes,)
+        The sorted distinct labels (becomes the estimator's ``classes_``).
+    y_encoded : ndarray of shape (n_samples,), dtype int
+        The index of each sample's label in ``classes``.
+    """
+    check_classification_targets(y)
+    classes, y_encoded = np.unique(np.asarray(y), return_inverse=True)
+    if len(classes) < min_classes:
+        raise ValueError(
+            f"This classifier needs samples of at least {min_classes} classes in y; "
+            f"got {len(classes)} class: {classes.tolist()!r}."
+        )
+    return classes, y_encoded.reshape(-1).astype(np.intp)
