@@ -22,3 +22,13 @@ def test_every_estimator_has_its_scikit_learn_twin_or_says_why_not():
         assert (twin is not None and twin.__name__ == cls.__name__) or reason, cls.__name__
     assert sklearn_twin(Lasso) is sk.Lasso
     assert sklearn_twin(BaseLinearModel) is None
+
+
+def test_meta_estimators_are_listed_apart():
+    from mlmath.estimators import all_meta_estimators
+    from mlmath.model_selection import GridSearchCV
+
+    assert ("mlmath.model_selection.search.GridSearchCV", GridSearchCV) in all_meta_estimators()
+    assert GridSearchCV not in {cls for _, cls in all_estimators()}
+    for _, cls in all_estimators():
+        cls()  # every listed estimator builds with no argument

@@ -13,23 +13,48 @@ from sklearn.base import BaseEstimator
 
 import mlmath
 
-__all__ = ["all_estimators", "sklearn_twin"]
+__all__ = ["all_estimators", "all_meta_estimators", "sklearn_twin"]
 
 _NOT_MODULES = ("mlmath.estimators",)
 
 
+def _needs_arguments(cls):
+    """True for a meta-estimator, whose constructor requires arguments (an inner estimator)."""
+    return any(
+        p.default is inspect.Parameter.empty
+        and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        for p in inspect.signature(cls.__init__).parameters.values()
+        if p.name != "self"
+    )
+
+
 def all_estimators():
-    """Every public estimator class of :mod:`mlmath`, sorted by name.
+    """Every public estimator class of :mod:`mlmath` that can be built with no argument.
 
     A class counts when a module lists it in ``__all__``, it subclasses
-    :class:`sklearn.base.BaseEstimator`, it is not abstract and its name does not start with
-    ``Base`` (the convention for shared base classes).
+    :class:`sklearn.base.BaseEstimator`, it is not abstract, its name does not start with
+    ``Base`` (the convention for shared base classes) and its constructor needs no argument.
+    Meta-estimators, which need an inner estimator, are listed by :func:`all_meta_estimators`.
 
     Returns
     -------
     list of (str, type)
-        ``(qualified module path + "." + name, class)`` pairs.
+        ``(qualified module path + "." + name, class)`` pairs, sorted.
     """
+    return [(name, cls) for name, cls in _discover() if not _needs_arguments(cls)]
+
+
+def all_meta_estimators():
+    """The public estimator classes whose constructor requires arguments, sorted.
+
+    Returns
+    -------
+    list of (str, type)
+    """
+    return [(name, cls) for name, cls in _discover() if _needs_arguments(cls)]
+
+
+def _discover():
     found = {}
     for info in pkgutil.walk_packages(mlmath.__path__, prefix="mlmath."):
         if info.name in _NOT_MODULES:

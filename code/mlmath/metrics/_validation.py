@@ -1,0 +1,68 @@
+"""Input checks shared by the metrics: one-dimensional, equal length, finite, non-empty."""
+
+import numpy as np
+
+__all__ = ["check_1d_pair", "check_sample_weight_1d", "binary_targets"]
+
+
+def check_1d_pair(y_true, y_other, *, other_name="y_pred", numeric_other=False):
+    """Return ``y_true`` and ``y_other`` as 1-D arrays of equal, non-zero length.
+
+    Raises ``ValueError`` naming the problem (shape, length, emptiness, NaN or infinity in a
+    numeric array) rather than returning a silently wrong score.
+    """
+    y_true = np.asarray(y_true)
+    y_other = np.asarray(y_other)
+    for name, arr in (("y_true", y_true), (other_name, y_other)):
+        if arr.ndim != 1:
+            raise ValueError(f"{name} must be one-dimensional; got shape {arr.shape}.")
+        if arr.size == 0:
+            raise ValueError(f"{name} is empty: a metric needs at least one sample.")
+        if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} contains NaN or infinity.")
+    if len(y_true) != len(y_other):
+        raise ValueError(
+            f"y_true and {other_name} have different lengths: {len(y_true)} and {len(y_other)}."
+        )
+    if numeric_other:
+        if y_other.dtype.kind not in "biuf":
+            raise ValueError(f"{other_name} must be numeric; got dtype {y_other.dtype}.")
+        y_other = y_other.astype(float)
+    return y_true, y_other
+
+
+def check_sample_weight_1d(sample_weight, n_samples):
+    """Unit weights when ``None``; else a finite, non-negative 1-D array of length ``n_samples``."""
+    if sample_weight is None:
+        return np.ones(n_samples)
+    w = np.asarray(sample_weight, dtype=float)
+    if w.shape != (n_samples,):
+        raise ValueError(f"sample_weight must have shape ({n_samples},); got {w.shape}.")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("sample_weight must be finite and non-negative.")
+    if w.sum() <= 0:
+        raise ValueError("sample_weight sums to zero: no sample counts.")
+    return w
+
+
+def binary_targets(y_true, pos_label):
+    """Boolean array ``y_true == pos_label`` for a target with at most two labels.
+
+    ``pos_label=None`` means the larger of the two labels, which must then be numeric ``{0, 1}``,
+    ``{-1, 1}`` or a single one of them, as scikit-learn requires.
+    """
+    labels = np.unique(y_true)
+    if len(labels) > 2:
+        raise ValueError(
+            f"A binary metric got {len(labels)} classes in y_true: {labels.tolist()!r}."
+        )
+    if pos_label is None:
+        if labels.dtype.kind not in "biuf" or not set(labels.tolist()) <= {0, 1, -1}:
+            raise ValueError(
+                f"y_true takes values {labels.tolist()!r}: pass pos_label to say which label is "
+                "the positive class (pos_label=None means 1 for labels in {0, 1} or {-1, 1})."
+            )
+        pos_label = 1
+    elif pos_label not in labels.tolist() and len(labels) == 2:
+        raise ValueError(f"pos_label={pos_label!r} is not a label of y_true: {labels.tolist()!r}.")
+    return y_true == pos_label
