@@ -114,7 +114,10 @@ def binary_loss_and_gradient(theta, X1, y, sample_weight, alpha, mask=None):
 
 
 def binary_hessian(theta, X1, sample_weight, alpha, mask=None):
-    r"""The Hessian :math:`\frac1S\tilde\mX^\top\mathrm{diag}(s_i p_i(1-p_i))\tilde\mX + \alpha\mI'`.
+    r"""The binary Hessian :math:`\frac1S\tilde\mX^\top\mathbf V\tilde\mX + \alpha\mI'`.
+
+    Here :math:`\mathbf V = \mathrm{diag}(s_i p_i(1-p_i))` and :math:`\mI'` is the identity
+    with a zero for the intercept.
 
     Parameters
     ----------
@@ -237,7 +240,8 @@ def multinomial_hessian(theta, X1, sample_weight, alpha, n_classes, mask=None):
     r"""The full Hessian of the multinomial objective, of size :math:`K(d+1)`.
 
     Block :math:`(k, l)` is
-    :math:`\frac1S\tilde\mX^\top\mathrm{diag}\big(s_i(\delta_{kl}p_{ik} - p_{ik}p_{il})\big)\tilde\mX
+    :math:`\frac1S\tilde\mX^\top
+    \mathrm{diag}\big(s_i(\delta_{kl}p_{ik} - p_{ik}p_{il})\big)\tilde\mX
     + \alpha\delta_{kl}\mI'`.
 
     Parameters
