@@ -24,6 +24,9 @@ for _, cls in all_estimators():
         EXTRA += [cls(solver="svd")]
     elif name == "SGDRegressor":
         EXTRA += [cls(penalty="elasticnet", batch_size=16, learning_rate="constant")]
+    elif name == "LogisticRegression":
+        EXTRA += [cls(solver="newton-cholesky"), cls(C=float("inf"), fit_intercept=False),
+                  cls(solver="fista", l1_ratio=0.5, max_iter=5000)]
 
 
 # Meta-estimators need an inner estimator: each is checked around a regressor and a classifier.

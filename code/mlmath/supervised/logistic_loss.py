@@ -1,0 +1,279 @@
+r"""The logistic losses, their gradients and Hessians, and the IRLS update.
+
+The code of the book's logistic regression chapter (``book/supervised/logistic_regression.md``).
+Every objective here is the smooth part of scikit-learn's, divided by the sum of the sample
+weights :math:`S = \sum_i s_i` (which does not move the minimiser):
+
+.. math::
+
+    J(\vtheta) = \frac1S \sum_{i=1}^n s_i\,\ell_i(\vtheta) + \frac{\alpha}{2}\|\mW\|_F^2 ,
+
+with :math:`\alpha = 1/(CS)` for scikit-learn's ``C``. The intercepts are not penalised.
+
+Parameters are packed in one flat vector ``theta``. Binary: ``theta = [w, b]`` of length
+``d + 1`` (``d`` without intercept). Multinomial: the rows of the ``(K, d + 1)`` matrix
+``[W, b]`` one after the other, so ``theta.reshape(K, -1)[k]`` is ``[w_k, b_k]``.
+"""
+
+import numpy as np
+
+from mlmath.numerics import log_sigmoid, log_softmax, sigmoid
+
+__all__ = [
+    "add_intercept_column",
+    "binary_loss_and_gradient",
+    "binary_hessian",
+    "irls_update",
+    "multinomial_loss_and_gradient",
+    "multinomial_hessian",
+    "penalty_mask",
+]
+
+
+def add_intercept_column(X, fit_intercept):
+    """Return ``[X, 1]`` (a column of ones appended) when ``fit_intercept``, else ``X``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    fit_intercept : bool
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features + fit_intercept)
+    """
+    if not fit_intercept:
+        return X
+    return np.hstack([X, np.ones((X.shape[0], 1))])
+
+
+def penalty_mask(n_features, fit_intercept, n_rows=1):
+    """Indicator of the penalised entries of ``theta`` (every weight, no intercept).
+
+    Parameters
+    ----------
+    n_features : int
+    fit_intercept : bool
+    n_rows : int, default=1
+        1 for the binary model, ``K`` for the multinomial one.
+
+    Returns
+    -------
+    ndarray of shape (n_rows * (n_features + fit_intercept),)
+        1.0 for a weight, 0.0 for an intercept.
+    """
+    row = np.ones(n_features + int(fit_intercept))
+    if fit_intercept:
+        row[-1] = 0.0
+    return np.tile(row, n_rows)
+
+
+def binary_loss_and_gradient(theta, X1, y, sample_weight, alpha, mask=None):
+    r"""The binary logistic objective and its gradient.
+
+    .. math::
+
+        J(\vtheta) = \frac1S\sum_i s_i\big(\log(1 + e^{z_i}) - y_i z_i\big)
+        + \frac\alpha2\|\vw\|_2^2, \qquad z_i = \tilde\vx_i^\top\vtheta ,
+
+    with gradient :math:`\frac1S\tilde\mX^\top\mS(\vp - \vy) + \alpha(\vw, 0)`.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_params,)
+        ``[w, b]`` (or ``w`` when ``X1`` has no column of ones).
+    X1 : ndarray of shape (n_samples, n_params)
+        The data, with a last column of ones when an intercept is fitted.
+    y : ndarray of shape (n_samples,)
+        Labels in {0, 1}.
+    sample_weight : ndarray of shape (n_samples,)
+    alpha : float
+        L2 strength :math:`\alpha \ge 0`.
+    mask : ndarray of shape (n_params,), default=None
+        1.0 for a penalised entry, 0.0 for the intercept (``penalty_mask``); ``None``
+        penalises every entry.
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray of shape (n_params,)
+
+    Notes
+    -----
+    Implements {eq}`eq-logreg-objective` and the gradient {eq}`eq-logreg-gradient` of the
+    logistic regression chapter. ``log(1 + e^z) = -log_sigmoid(-z)`` never overflows.
+    """
+    S = sample_weight.sum()
+    z = X1 @ theta                                        # (n,)
+    losses = -log_sigmoid(-z) - y * z                     # log(1 + e^z) - y z
+    wt = theta if mask is None else theta * mask
+    loss = sample_weight @ losses / S + 0.5 * alpha * (wt @ wt)
+    r = sample_weight * (sigmoid(z) - y) / S              # (n,)
+    grad = X1.T @ r + alpha * wt
+    return float(loss), grad
+
+
+def binary_hessian(theta, X1, sample_weight, alpha, mask=None):
+    r"""The binary Hessian :math:`\frac1S\tilde\mX^\top\mathbf V\tilde\mX + \alpha\mI'`.
+
+    Here :math:`\mathbf V = \mathrm{diag}(s_i p_i(1-p_i))` and :math:`\mI'` is the identity
+    with a zero for the intercept.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_params,)
+    X1 : ndarray of shape (n_samples, n_params)
+    sample_weight : ndarray of shape (n_samples,)
+    alpha : float
+    mask : ndarray of shape (n_params,), default=None
+        Penalised entries (``None``: all of them).
+
+    Returns
+    -------
+    ndarray of shape (n_params, n_params)
+
+    Notes
+    -----
+    Implements {eq}`eq-logreg-hessian` of the logistic regression chapter.
+    """
+    mask = np.ones_like(theta) if mask is None else mask
+    p = sigmoid(X1 @ theta)
+    v = sample_weight * p * (1.0 - p) / sample_weight.sum()   # (n,)
+    H = X1.T @ (v[:, None] * X1)
+    H[np.diag_indices_from(H)] += alpha * mask
+    return H
+
+
+def irls_update(theta, X1, y, sample_weight, alpha, mask=None):
+    r"""One IRLS step: the weighted ridge regression on the working response.
+
+    With :math:`p_i = \sigmoid(z_i)`, :math:`v_i = s_i p_i(1-p_i)` and the working response
+    :math:`u_i = z_i + (y_i - p_i)/(p_i(1-p_i))`, returns the minimiser of
+    :math:`\frac1{2S}\sum_i v_i(u_i - \tilde\vx_i^\top\vtheta)^2 + \frac\alpha2\|\vw\|_2^2`,
+    solved as a least-squares problem on rows scaled by :math:`\sqrt{v_i}` (and
+    :math:`\sqrt{\alpha S}` rows for the penalty), without forming the Hessian.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_params,)
+    X1 : ndarray of shape (n_samples, n_params)
+    y : ndarray of shape (n_samples,)
+        Labels in {0, 1}.
+    sample_weight : ndarray of shape (n_samples,)
+    alpha : float
+    mask : ndarray of shape (n_params,), default=None
+
+    Returns
+    -------
+    ndarray of shape (n_params,)
+        The next iterate; it equals the full Newton step
+        :math:`\vtheta - \mH^{-1}\nabla J(\vtheta)`.
+
+    Notes
+    -----
+    Implements {eq}`eq-logreg-irls` of the logistic regression chapter.
+    """
+    mask = np.ones_like(theta) if mask is None else mask
+    z = X1 @ theta
+    p = sigmoid(z)
+    q = p * (1.0 - p)
+    u = z + (y - p) / q                                    # working response
+    root = np.sqrt(sample_weight * q)
+    pen = np.sqrt(alpha * sample_weight.sum()) * np.diag(mask)
+    A = np.vstack([root[:, None] * X1, pen])
+    rhs = np.concatenate([root * u, np.zeros(len(theta))])
+    return np.linalg.lstsq(A, rhs, rcond=None)[0]
+
+
+def multinomial_loss_and_gradient(theta, X1, y, sample_weight, alpha, n_classes, mask=None):
+    r"""The multinomial (softmax) objective and its gradient.
+
+    .. math::
+
+        J(\mTheta) = \frac1S\sum_i s_i\Big(\log\sum_{k} e^{z_{ik}} - z_{i y_i}\Big)
+        + \frac\alpha2\|\mW\|_F^2, \qquad \vz_i = \mTheta\tilde\vx_i ,
+
+    with gradient :math:`\frac1S(\mP - \mY)^\top\mS\tilde\mX + \alpha(\mW, \vzero)`.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_classes * n_params,)
+        The rows ``[w_k, b_k]`` one after the other.
+    X1 : ndarray of shape (n_samples, n_params)
+    y : ndarray of shape (n_samples,), dtype int
+        Class indices in ``0, ..., n_classes - 1``.
+    sample_weight : ndarray of shape (n_samples,)
+    alpha : float
+    n_classes : int
+    mask : ndarray of shape (n_classes * n_params,), default=None
+        Penalised entries (``None``: all of them).
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray of shape (n_classes * n_params,)
+
+    Notes
+    -----
+    Implements {eq}`eq-logreg-softmax-loss` and {eq}`eq-logreg-softmax-gradient` of the
+    logistic regression chapter.
+    """
+    n, D = X1.shape
+    Theta = theta.reshape(n_classes, D)
+    if mask is None:
+        mask = np.ones_like(theta)
+    M = mask.reshape(n_classes, D)
+    S = sample_weight.sum()
+    Z = X1 @ Theta.T                                      # (n, K)
+    logP = log_softmax(Z, axis=1)                         # (n, K)
+    rows = np.arange(n)
+    Wt = Theta * M
+    loss = -(sample_weight @ logP[rows, y]) / S + 0.5 * alpha * np.sum(Wt * Wt)
+    R = np.exp(logP)                                      # P, then P - Y, then S(P - Y)/S
+    R[rows, y] -= 1.0
+    R *= (sample_weight / S)[:, None]
+    grad = R.T @ X1 + alpha * Wt                          # (K, D)
+    return float(loss), grad.ravel()
+
+
+def multinomial_hessian(theta, X1, sample_weight, alpha, n_classes, mask=None):
+    r"""The full Hessian of the multinomial objective, of size :math:`K(d+1)`.
+
+    Block :math:`(k, l)` is
+    :math:`\frac1S\tilde\mX^\top
+    \mathrm{diag}\big(s_i(\delta_{kl}p_{ik} - p_{ik}p_{il})\big)\tilde\mX
+    + \alpha\delta_{kl}\mI'`.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (n_classes * n_params,)
+    X1 : ndarray of shape (n_samples, n_params)
+    sample_weight : ndarray of shape (n_samples,)
+    alpha : float
+    n_classes : int
+    mask : ndarray of shape (n_classes * n_params,), default=None
+
+    Returns
+    -------
+    ndarray of shape (n_classes * n_params, n_classes * n_params)
+
+    Notes
+    -----
+    Implements {eq}`eq-logreg-softmax-hessian` of the logistic regression chapter.
+    """
+    n, D = X1.shape
+    K = n_classes
+    Theta = theta.reshape(K, D)
+    if mask is None:
+        mask = np.ones_like(theta)
+    P = np.exp(log_softmax(X1 @ Theta.T, axis=1))         # (n, K)
+    sw = sample_weight / sample_weight.sum()              # (n,)
+    # -sum_i s_i p_ik p_il x_i x_i^T for every (k, l): one (n, K D) matrix product.
+    M = (P[:, :, None] * X1[:, None, :]).reshape(n, K * D)  # rows p_i (x) x_i
+    H = -(M.T @ (sw[:, None] * M))
+    # + delta_kl sum_i s_i p_ik x_i x_i^T on the diagonal blocks.
+    for k in range(K):                                    # K blocks, each one O(n D^2)
+        blk = slice(k * D, (k + 1) * D)
+        H[blk, blk] += X1.T @ ((sw * P[:, k])[:, None] * X1)
+    H[np.diag_indices_from(H)] += alpha * mask
+    return H
