@@ -4,12 +4,12 @@ Estimators are discovered, not listed: a new estimator is checked as soon as its
 it in ``__all__``. Extra configurations (other solvers, penalties) are checked too.
 """
 
-from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from mlmath.estimators import all_estimators, all_meta_estimators
 from mlmath.model_selection import GridSearchCV
 from mlmath.supervised.linear_regression import Ridge
+from mlmath.supervised.logistic_regression import LogisticRegression
 
 DISCOVERED = [cls() for _, cls in all_estimators()]
 
