@@ -36,3 +36,19 @@ def test_chapter_pages_have_launch_buttons_cite_block_and_no_install_cell(pages)
         text = re.sub(r"<[^>]+>", "", html)  # the BibTeX is syntax-highlighted into spans
         assert "@incollection{mlmath-" in text, f"{f}: the cite block was not rendered"
         assert "find_spec(" not in html, f"{f}: the install cell must be hidden on the website"
+
+
+def test_citations_link_to_the_bibliography_of_their_own_page(pages):
+    # A work cited by several chapters appears in each chapter's bibliography; the build
+    # suppresses sphinxcontrib-bibtex's duplicate warnings for that reason, so check here that
+    # every citation still links to an entry on its own page, never to another chapter's list.
+    cited = 0
+    for f, page in pages.items():
+        html = page.read_text()
+        ids = set(re.findall(r'\sid="([^"]+)"', html))
+        for span in re.findall(r'<span class="bibtex-citation"[^>]*>(.*?)</span>', html, re.S):
+            for href in re.findall(r'href="([^"]*)"', span):
+                cited += 1
+                assert href.startswith("#"), f"{f}: a citation links to another page: {href}"
+                assert href[1:] in ids, f"{f}: a citation links to a missing anchor {href}"
+    assert cited > 0
