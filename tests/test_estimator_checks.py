@@ -21,6 +21,10 @@ for _, cls in all_estimators():
         EXTRA += [cls(solver="svd")]
     elif name == "SGDRegressor":
         EXTRA += [cls(penalty="elasticnet", batch_size=16, learning_rate="constant")]
+    elif name == "BernoulliNB":
+        EXTRA += [cls(alpha=0.5, binarize=0.5, fit_prior=False)]
+    elif name == "MultinomialNB":
+        EXTRA += [cls(alpha=0.0, force_alpha=False)]
 
 
 def test_discovery_finds_the_linear_models():
