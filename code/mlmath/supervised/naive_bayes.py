@@ -217,10 +217,14 @@ class _BaseDiscreteNB(BaseNB):
 
     def _count(self, X, y_enc, sw):
         r"""Add the batch's weighted counts :math:`N_k` and :math:`N_{kj}` to the totals."""
-        W = np.zeros((X.shape[0], len(self.classes_)))  # weighted one-hot labels, (n, K)
-        W[np.arange(X.shape[0]), y_enc] = sw
-        self.class_count_ += W.sum(axis=0)
-        self.feature_count_ += np.asarray(X.T @ W).T  # (K, d); X may be sparse
+        for k in range(len(self.classes_)):  # a loop over classes, vectorised over samples
+            in_k = y_enc == k
+            w = sw[in_k]  # (n_k,)
+            self.class_count_[k] += w.sum()
+            if sp.issparse(X):
+                self.feature_count_[k] += np.asarray(X[in_k].T @ w).ravel()  # sparse, O(nnz)
+            else:
+                self.feature_count_[k] += np.einsum("i,ij->j", w, X[in_k])  # (d,)
 
     def _check_alpha(self):
         """The smoothing strength: a float >= 0 or one value >= 0 per feature."""

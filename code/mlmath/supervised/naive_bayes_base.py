@@ -75,13 +75,17 @@ def weighted_class_moments(X, y_enc, sample_weight, n_classes):
     means, variances : ndarray of shape (n_classes, n_features)
         Zero for classes of total weight zero.
     """
-    W = np.zeros((X.shape[0], n_classes))  # weighted one-hot labels, (n, K)
-    W[np.arange(X.shape[0]), y_enc] = sample_weight
-    counts = W.sum(axis=0)
-    safe = np.where(counts > 0, counts, 1.0)[:, None]
-    means = (W.T @ X) / safe  # (K, d)
-    deviations = X - means[y_enc]  # (n, d): each sample minus its own class mean
-    variances = (W.T @ deviations**2) / safe
+    counts = np.zeros(n_classes)
+    means = np.zeros((n_classes, X.shape[1]))
+    variances = np.zeros((n_classes, X.shape[1]))
+    for k in range(n_classes):  # a loop over classes; each step is vectorised over samples
+        in_k = y_enc == k
+        w = sample_weight[in_k]  # (n_k,)
+        counts[k] = w.sum()
+        if counts[k] > 0:
+            X_k = X[in_k]  # (n_k, d)
+            means[k] = np.einsum("i,ij->j", w, X_k) / counts[k]  # first pass
+            variances[k] = np.einsum("i,ij->j", w, (X_k - means[k]) ** 2) / counts[k]  # second
     return counts, means, variances
 
 
