@@ -15,8 +15,13 @@ import scipy.sparse as sp
 import torch
 from scipy import integrate, optimize, stats
 from sklearn import naive_bayes as sknb
-from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine
-from sklearn.datasets import make_classification
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_digits,
+    load_iris,
+    load_wine,
+    make_classification,
+)
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 

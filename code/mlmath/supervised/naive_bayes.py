@@ -244,6 +244,7 @@ class _BaseDiscreteNB(BaseNB):
                 "alpha too small will result in numeric errors, setting alpha = 1.0e-10. "
                 "Use `force_alpha=True` to keep alpha unchanged.",
                 UserWarning,
+                stacklevel=4,  # the caller of fit or partial_fit
             )
             alpha = np.maximum(alpha, 1e-10)
         return alpha
