@@ -24,7 +24,7 @@ for _, cls in all_estimators():
     elif name == "BernoulliNB":
         EXTRA += [cls(alpha=0.5, binarize=0.5, fit_prior=False)]
     elif name == "MultinomialNB":
-        EXTRA += [cls(alpha=0.0, force_alpha=False)]
+        EXTRA += [cls(alpha=0.01, fit_prior=False)]
 
 
 def test_discovery_finds_the_linear_models():
