@@ -27,6 +27,10 @@ for _, cls in all_estimators():
     elif name == "LogisticRegression":
         EXTRA += [cls(solver="newton-cholesky"), cls(C=float("inf"), fit_intercept=False),
                   cls(solver="fista", l1_ratio=0.5, max_iter=5000)]
+    elif name == "BernoulliNB":
+        EXTRA += [cls(alpha=0.5, binarize=0.5, fit_prior=False)]
+    elif name == "MultinomialNB":
+        EXTRA += [cls(alpha=0.01, fit_prior=False)]
 
 
 # Meta-estimators need an inner estimator: each is checked around a regressor and a classifier.

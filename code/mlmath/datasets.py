@@ -4,6 +4,8 @@ Nothing here downloads anything: generated data is reproducible from ``random_st
 bundled sets ship inside scikit-learn.
 """
 
+import importlib
+import inspect
 from collections import namedtuple
 from numbers import Integral, Real
 
@@ -11,7 +13,13 @@ import numpy as np
 from sklearn import datasets as _skd
 from sklearn.utils import check_random_state, check_scalar
 
-__all__ = ["Dataset", "make_linear_regression", "make_sine_regression", "load_dataset"]
+__all__ = [
+    "Dataset",
+    "make_linear_regression",
+    "make_sine_regression",
+    "load_dataset",
+    "stdlib_docstrings",
+]
 
 Dataset = namedtuple("Dataset", ["X", "y", "feature_names"])
 Dataset.__doc__ = """A bundled dataset: ``X`` (n_samples, n_features), ``y`` (n_samples,), names."""
@@ -149,3 +157,57 @@ def load_dataset(name, *, standardize=False):
         X = (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
     names = [str(f) for f in getattr(bunch, "feature_names", [f"x{j}" for j in range(X.shape[1])])]
     return Dataset(X, y, names)
+
+
+# A labelled text corpus from Python's standard library (no download): each document is the
+# docstring of a public function, class or method, labelled with its module's name. Everything
+# is sorted, so the corpus is the same on every run of the same Python version.
+
+def _module_docstrings(modname, min_words):
+    module = importlib.import_module(modname)
+    found = {}
+
+    def add(qualname, obj):
+        doc = inspect.getdoc(obj) if getattr(obj, "__doc__", None) else None
+        if doc and len(doc.split()) >= min_words:
+            found[qualname] = doc
+
+    for name, obj in sorted(vars(module).items()):
+        if name.startswith("_") or not str(getattr(obj, "__module__", "")).startswith(modname):
+            continue  # private, or imported from elsewhere
+        if inspect.isfunction(obj):
+            add(name, obj)
+        elif inspect.isclass(obj):
+            add(name, obj)
+            for meth_name, meth in sorted(vars(obj).items()):
+                if not meth_name.startswith("_") and inspect.isfunction(meth):
+                    add(f"{name}.{meth_name}", meth)
+    return [found[key] for key in sorted(found)]
+
+
+def stdlib_docstrings(modules, *, min_words=5):
+    """Docstrings of the public functions, classes and methods of standard-library modules.
+
+    Parameters
+    ----------
+    modules : sequence of str
+        Importable module names, e.g. ``["logging", "unittest"]``.
+    min_words : int, default=5
+        Docstrings with fewer words are skipped.
+
+    Returns
+    -------
+    docs : list of str
+        The docstrings (cleaned by ``inspect.getdoc``), module by module in the order given,
+        and sorted by qualified name within a module.
+    labels : ndarray of shape (n_docs,), dtype str
+        The module each docstring comes from.
+    """
+    docs, labels = [], []
+    for modname in modules:
+        found = _module_docstrings(modname, min_words)
+        if not found:
+            raise ValueError(f"Module {modname!r} has no public docstring of {min_words}+ words.")
+        docs += found
+        labels += [modname] * len(found)
+    return docs, np.array(labels)
