@@ -21,6 +21,10 @@ for _, cls in all_estimators():
         EXTRA += [cls(solver="svd")]
     elif name == "SGDRegressor":
         EXTRA += [cls(penalty="elasticnet", batch_size=16, learning_rate="constant")]
+    elif name in ("KNeighborsClassifier", "KNeighborsRegressor"):
+        EXTRA += [cls(algorithm="brute", weights="distance"),
+                  cls(algorithm="kd_tree", p=1, leaf_size=2, n_neighbors=3),
+                  cls(algorithm="brute", metric="chebyshev", n_neighbors=1)]
 
 
 def test_discovery_finds_the_linear_models():
