@@ -38,8 +38,8 @@ class KDTree:
         The points to index (float64, finite).
     leaf_size : int, default=30
         The tree has ``L = 1 + floor(log2(max(1, (n - 1) / leaf_size)))`` levels, as
-        scikit-learn's ``KDTree``, so a leaf holds between about ``leaf_size / 2`` and
-        ``leaf_size`` points.
+        scikit-learn's ``KDTree``, so a leaf holds between ``leaf_size`` and
+        ``2 * leaf_size`` points (all ``n`` when ``n <= leaf_size``).
     metric : {"minkowski", "euclidean", "manhattan", "chebyshev"}, default="minkowski"
     p : float, default=2.0
         Minkowski exponent, ``p >= 1`` (``inf`` allowed).
