@@ -123,8 +123,9 @@ class KDTree:
 
     def _box_lower_bound(self, Q, nodes):
         """Reduced lower bound {eq}`eq-knn-box-bound` from each row of Q to each node's box."""
-        G = np.maximum(self.lower[nodes] - Q, 0.0)  # (P, d); at most one side is positive
-        G += np.maximum(Q - self.upper[nodes], 0.0)
+        # g_j = max(l_j - x_j, 0, x_j - u_j); at most one of the differences is positive
+        G = np.maximum(self.lower[nodes] - Q, Q - self.upper[nodes])  # (P, d)
+        np.maximum(G, 0.0, out=G)
         return _reduce(G, self.p)
 
     def _scan(self, Q, nodes, width):
@@ -132,7 +133,10 @@ class KDTree:
         pos = self.start[nodes][:, None] + np.arange(width)  # (a, width)
         valid = pos < self.end[nodes][:, None]
         pos = np.where(valid, pos, 0)
-        R = _reduce(np.abs(self._Xp[pos] - Q[:, None, :]), self.p)  # (a, width)
+        diff = self._Xp[pos] - Q[:, None, :]  # (a, width, d)
+        if self.p != 2.0:  # the squares of p = 2 need no absolute value
+            np.abs(diff, out=diff)
+        R = _reduce(diff, self.p)  # (a, width)
         R[~valid] = np.inf
         return R, pos
 
