@@ -228,3 +228,25 @@ def test_bad_input():
         KNeighborsClassifier().fit(X, np.linspace(0, 1, 10))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         KNeighborsRegressor().fit(X, np.zeros(9))
+
+
+def test_regressor_predict_without_X_is_leave_one_out():
+    X, y = make_regression(150, 3, noise=1.0, random_state=9)
+    ours = KNeighborsRegressor(4, weights="distance").fit(X, y)
+    ref = skn.KNeighborsRegressor(4, weights="distance").fit(X, y)
+    np.testing.assert_allclose(ours.predict(None), ref.predict(None), rtol=1e-12)
+    # leave-one-out by hand: refit without each point
+    i = 17
+    keep = np.arange(150) != i
+    manual = KNeighborsRegressor(4, weights="distance").fit(X[keep], y[keep]).predict(X[i:i + 1])
+    np.testing.assert_allclose(ours.predict(None)[i], manual[0], rtol=1e-12)
+
+
+def test_kneighbors_argument_checks():
+    X, y = make_classification(50, 3, n_informative=2, n_redundant=0, random_state=10)
+    model = KNeighborsClassifier().fit(X, y)
+    with pytest.raises(ValueError, match="n_neighbors"):
+        model.kneighbors(X, n_neighbors=0)
+    with pytest.raises(TypeError, match="n_neighbors"):
+        model.kneighbors(X, n_neighbors=2.5)
+    assert model.kneighbors(X[:3], n_neighbors=50)[1].shape == (3, 50)
