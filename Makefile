@@ -4,6 +4,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
+# One BLAS/OpenMP thread per process: the chapters' matrices are small, and on a 2-core machine
+# running two test workers, multi-threaded BLAS oversubscribes the cores and stalls (a product
+# that takes 0.5 ms alone took hundreds of ms). Set them in the environment to override.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed

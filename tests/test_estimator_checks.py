@@ -31,6 +31,10 @@ for _, cls in all_estimators():
         EXTRA += [cls(alpha=0.5, binarize=0.5, fit_prior=False)]
     elif name == "MultinomialNB":
         EXTRA += [cls(alpha=0.01, fit_prior=False)]
+    elif name in ("KNeighborsClassifier", "KNeighborsRegressor"):
+        EXTRA += [cls(algorithm="brute", weights="distance"),
+                  cls(algorithm="kd_tree", p=1, leaf_size=2, n_neighbors=3),
+                  cls(algorithm="brute", metric="chebyshev", n_neighbors=1)]
 
 
 # Meta-estimators need an inner estimator: each is checked around a regressor and a classifier.

@@ -1,0 +1,260 @@
+r"""Pairwise distances and brute-force nearest neighbours, in chunks of bounded memory.
+
+The Euclidean distances use the expansion
+:math:`\|\vx - \vz\|_2^2 = \|\vx\|_2^2 - 2\vx^\top\vz + \|\vz\|_2^2`, one matrix product for a
+whole block of queries ({eq}`eq-knn-sq-expansion` of the k-nearest neighbours chapter); the
+other Minkowski distances accumulate one feature at a time. Queries are processed in chunks
+whose rows are chosen so that the temporary arrays stay within a memory budget
+({eq}`eq-knn-chunk-rows`), and each chunk is reduced at once to its ``k`` nearest neighbours
+with ``np.argpartition``.
+"""
+
+import math
+
+import numpy as np
+import sklearn
+
+__all__ = [
+    "METRICS",
+    "effective_metric",
+    "reduced_to_distance",
+    "pairwise_distances",
+    "chunk_rows",
+    "kneighbors_brute",
+]
+
+# metric name -> the Minkowski exponent it stands for
+METRICS = {"euclidean": 2.0, "manhattan": 1.0, "chebyshev": math.inf, "minkowski": None}
+
+# Temporary float64 arrays of one chunk row, per fitted sample, in ``kneighbors_brute``:
+# the distance row, the argpartition indices and one elementwise temporary.
+_TEMPS_PER_ENTRY = 3
+
+
+def effective_metric(metric, p):
+    """The metric actually computed, as scikit-learn's ``effective_metric_``.
+
+    ``"minkowski"`` with ``p = 1``, ``2`` or ``inf`` becomes ``"manhattan"``, ``"euclidean"`` or
+    ``"chebyshev"``; the named metrics ignore ``p``.
+
+    Parameters
+    ----------
+    metric : {"minkowski", "euclidean", "manhattan", "chebyshev"}
+    p : float
+        Minkowski exponent, ``p >= 1`` (``inf`` allowed); used with ``"minkowski"`` only.
+
+    Returns
+    -------
+    name : str
+        One of ``"euclidean"``, ``"manhattan"``, ``"chebyshev"``, ``"minkowski"``.
+    p : float
+        The exponent of that metric (``inf`` for Chebyshev).
+    """
+    if metric not in METRICS:
+        raise ValueError(f"The 'metric' parameter must be one of {list(METRICS)}; got {metric!r}.")
+    if metric != "minkowski":
+        return metric, METRICS[metric]
+    p = float(p)
+    for name, q in METRICS.items():
+        if q == p:
+            return name, q
+    return "minkowski", p
+
+
+def reduced_to_distance(R, p):
+    """Turn reduced distances into distances.
+
+    The *reduced* distance is :math:`\\sum_j |x_j - z_j|^p` for finite ``p`` and the distance
+    itself for ``p = inf``; it is an increasing function of the distance, so nearest neighbours
+    can be found on it and the root taken for the ``k`` survivors only.
+
+    Parameters
+    ----------
+    R : ndarray
+        Reduced distances (non-negative).
+    p : float
+
+    Returns
+    -------
+    ndarray
+        Distances, same shape as ``R``.
+    """
+    if math.isinf(p):
+        return R
+    if p == 2.0:
+        return np.sqrt(R)
+    if p == 1.0:
+        return R
+    return R ** (1.0 / p)
+
+
+def _reduced_block(Q, Z, p, Z_sq_norms=None):
+    """Reduced distances between the rows of ``Q`` (m, d) and ``Z`` (n, d): shape (m, n).
+
+    Euclidean: squared distances by the expansion, clipped at zero. Other ``p``: one feature at
+    a time, so the temporaries are (m, n), never (m, n, d).
+    """
+    if p == 2.0:
+        if Z_sq_norms is None:
+            Z_sq_norms = np.einsum("ij,ij->i", Z, Z)
+        R = Q @ Z.T  # (m, n)
+        R *= -2.0
+        R += np.einsum("ij,ij->i", Q, Q)[:, None]
+        R += Z_sq_norms[None, :]
+        np.maximum(R, 0.0, out=R)  # rounding can make a tiny squared distance negative
+        return R
+    m, n = Q.shape[0], Z.shape[0]
+    R = np.zeros((m, n))
+    T = np.empty((m, n))
+    for j in range(Q.shape[1]):  # a loop over the d features; each step is an (m, n) operation
+        np.subtract(Q[:, j, None], Z[None, :, j], out=T)
+        np.abs(T, out=T)
+        if math.isinf(p):
+            np.maximum(R, T, out=R)
+        else:
+            if p != 1.0:
+                np.power(T, p, out=T)
+            R += T
+    return R
+
+
+def pairwise_distances(X, Z, *, metric="euclidean", p=2.0):
+    """Distances between every row of ``X`` and every row of ``Z``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_queries, n_features)
+    Z : ndarray of shape (n_samples, n_features)
+    metric : {"euclidean", "manhattan", "chebyshev", "minkowski"}, default="euclidean"
+    p : float, default=2.0
+        Exponent of ``"minkowski"``, ``p >= 1``.
+
+    Returns
+    -------
+    D : ndarray of shape (n_queries, n_samples)
+
+    Notes
+    -----
+    Implements {eq}`eq-knn-minkowski`; the Euclidean case uses {eq}`eq-knn-sq-expansion` of the
+    k-nearest neighbours chapter. The whole matrix is built at once: for large inputs use
+    :func:`kneighbors_brute`, which works in chunks.
+    """
+    _, p = effective_metric(metric, p)
+    X = np.asarray(X, dtype=float)
+    Z = np.asarray(Z, dtype=float)
+    return reduced_to_distance(_reduced_block(X, Z, p), p)
+
+
+def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
+    """Number of query rows per chunk so that the temporaries fit in ``working_memory`` MiB.
+
+    One chunk of ``m`` queries against ``n`` fitted points holds at most three ``(m, n)``
+    arrays of 8-byte numbers (distances, argpartition indices, one temporary), or, when the
+    ``k`` survivors' exact distances are recomputed, one ``(m, k, d)`` array of differences:
+    ``8 * m * max(3 n, k d + 2 k)`` bytes ({eq}`eq-knn-chunk-rows`). So ``m`` is the budget
+    divided by ``8 * max(3 n, k d + 2 k)``, at least 1.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of fitted points ``n``.
+    working_memory : float, default=None
+        Budget in MiB; ``None`` reads scikit-learn's ``working_memory`` setting
+        (``sklearn.get_config()``, 1024 MiB unless changed), as scikit-learn's own chunked
+        distance computations do.
+
+    n_neighbors : int, default=0
+        ``k``.
+    n_features : int, default=0
+        ``d``.
+
+    Returns
+    -------
+    int
+    """
+    if working_memory is None:
+        working_memory = sklearn.get_config()["working_memory"]
+    if not working_memory > 0:
+        raise ValueError(f"working_memory must be positive (MiB), got {working_memory}.")
+    k, d = int(n_neighbors), int(n_features)
+    bytes_per_row = 8 * max(_TEMPS_PER_ENTRY * max(int(n_samples), 1), k * d + 2 * k)
+    return max(1, int(working_memory * 2**20 // bytes_per_row))
+
+
+def _sort_neighbors(R, J):
+    """Sort each row of the candidates by reduced distance, ties by index (both (m, k))."""
+    order = np.lexsort((J, R), axis=-1)
+    return np.take_along_axis(R, order, axis=1), np.take_along_axis(J, order, axis=1)
+
+
+def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_memory=None,
+                     return_distance=True):
+    """The ``n_neighbors`` nearest rows of ``Z`` for every row of ``X``, by exhaustive search.
+
+    Queries are processed in chunks of :func:`chunk_rows` rows. For each chunk the reduced
+    distances to all of ``Z`` are computed, ``np.argpartition`` moves the ``k`` smallest of each
+    row to the front in linear time, and only those ``k`` are sorted. In the Euclidean case the
+    ``k`` selected distances are recomputed from the differences, which removes the
+    cancellation error of the expansion from the returned distances.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_queries, n_features)
+    Z : ndarray of shape (n_samples, n_features)
+    n_neighbors : int
+        ``1 <= n_neighbors <= n_samples``.
+    metric : {"euclidean", "manhattan", "chebyshev", "minkowski"}, default="euclidean"
+    p : float, default=2.0
+    working_memory : float, default=None
+        Memory budget of the temporaries in MiB (see :func:`chunk_rows`).
+    return_distance : bool, default=True
+
+    Returns
+    -------
+    dist : ndarray of shape (n_queries, n_neighbors)
+        Only when ``return_distance``; increasing along each row.
+    ind : ndarray of shape (n_queries, n_neighbors)
+        Indices into ``Z``; ties in distance are ordered by index.
+
+    Notes
+    -----
+    Implements {prf:ref}`alg-knn-brute` with {eq}`eq-knn-sq-expansion` and
+    {eq}`eq-knn-chunk-rows` of the k-nearest neighbours chapter.
+    """
+    _, p = effective_metric(metric, p)
+    X = np.asarray(X, dtype=float)
+    Z = np.asarray(Z, dtype=float)
+    n_q, n = X.shape[0], Z.shape[0]
+    k = int(n_neighbors)
+    if not 1 <= k <= n:
+        raise ValueError(f"n_neighbors must be in [1, {n}] (the number of points), got {k}.")
+    if p == 2.0:
+        # Translating both sets by the same vector changes no distance but shrinks the norms,
+        # and with them the rounding error of the expansion (see the chapter).
+        shift = Z.mean(axis=0)
+        Z = Z - shift
+        X = X - shift
+    Z_sq = np.einsum("ij,ij->i", Z, Z) if p == 2.0 else None
+    dist = np.empty((n_q, k))
+    ind = np.empty((n_q, k), dtype=np.intp)
+    step = chunk_rows(n, working_memory, n_neighbors=k, n_features=X.shape[1])
+    for start in range(0, n_q, step):
+        Q = X[start:start + step]  # (m, d)
+        R = _reduced_block(Q, Z, p, Z_sq)  # (m, n)
+        if k < n:  # the k smallest of each row, unordered; a copy, so the (m, n) block is freed
+            J = np.argpartition(R, k - 1, axis=1)[:, :k].copy()  # (m, k)
+        else:
+            J = np.broadcast_to(np.arange(n), R.shape).copy()
+        if p == 2.0:  # exact squared distances of the k survivors, from the differences
+            del R
+            diff = Q[:, None, :] - Z[J]  # (m, k, d)
+            Rk = np.einsum("mkd,mkd->mk", diff, diff)
+            del diff
+        else:
+            Rk = np.take_along_axis(R, J, axis=1)
+            del R
+        Rk, J = _sort_neighbors(Rk, J)
+        dist[start:start + step] = reduced_to_distance(Rk, p)
+        ind[start:start + step] = J
+    return (dist, ind) if return_distance else ind
+

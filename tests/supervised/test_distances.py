@@ -1,0 +1,126 @@
+"""Tests of mlmath.supervised.distances: distances against SciPy, brute-force neighbours against
+a full sort, the chunk size and the memory bound, and the cancellation of the expansion."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import cdist
+
+from mlmath.supervised.distances import (
+    chunk_rows,
+    effective_metric,
+    kneighbors_brute,
+    pairwise_distances,
+    reduced_to_distance,
+)
+
+CASES = [("euclidean", 2.0), ("manhattan", 1.0), ("chebyshev", np.inf), ("minkowski", 3.0),
+         ("minkowski", 1.5)]
+
+
+def _scipy(X, Z, metric, p):
+    if metric == "minkowski":
+        return cdist(X, Z, "minkowski", p=p)
+    return cdist(X, Z, {"euclidean": "euclidean", "manhattan": "cityblock",
+                        "chebyshev": "chebyshev"}[metric])
+
+
+@pytest.mark.parametrize("metric, p", CASES)
+def test_pairwise_distances_match_scipy(metric, p):
+    rng = np.random.default_rng(0)
+    X, Z = rng.standard_normal((30, 7)), rng.standard_normal((45, 7))
+    np.testing.assert_allclose(pairwise_distances(X, Z, metric=metric, p=p),
+                               _scipy(X, Z, metric, p), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("metric, p", CASES)
+@pytest.mark.parametrize("k", [1, 4, 60])
+def test_kneighbors_brute_matches_a_full_sort(metric, p, k):
+    rng = np.random.default_rng(1)
+    X, Z = rng.standard_normal((80, 5)), rng.standard_normal((60, 5))
+    D = _scipy(X, Z, metric, p)
+    ind_ref = np.argsort(D, axis=1, kind="stable")[:, :k]
+    dist, ind = kneighbors_brute(X, Z, k, metric=metric, p=p)
+    np.testing.assert_array_equal(ind, ind_ref)
+    np.testing.assert_allclose(dist, np.take_along_axis(D, ind_ref, axis=1), rtol=1e-12)
+    assert np.all(np.diff(dist, axis=1) >= 0)
+
+
+def test_small_chunks_give_the_same_answer():
+    rng = np.random.default_rng(2)
+    X, Z = rng.standard_normal((500, 4)), rng.standard_normal((300, 4))
+    assert chunk_rows(300, 0.01) < 500  # several chunks
+    full = kneighbors_brute(X, Z, 7)
+    chunked = kneighbors_brute(X, Z, 7, working_memory=0.01)
+    np.testing.assert_array_equal(full[1], chunked[1])
+    np.testing.assert_array_equal(full[0], chunked[0])
+    np.testing.assert_array_equal(kneighbors_brute(X, Z, 7, return_distance=False), full[1])
+
+
+def test_chunk_rows_formula():
+    # 8 * m * max(3 n, k d + 2 k) bytes must fit in the budget
+    assert chunk_rows(1000, 1) == 2**20 // (8 * 3000)
+    assert chunk_rows(10, 1, n_neighbors=10, n_features=1000) == 2**20 // (8 * 10_020)
+    assert chunk_rows(10**9, 1) == 1
+    with pytest.raises(ValueError, match="working_memory"):
+        chunk_rows(10, 0)
+
+
+def test_peak_memory_stays_bounded_as_the_query_set_grows():
+    rng = np.random.default_rng(3)
+    Z = rng.standard_normal((2000, 3))
+    budget = 2.0  # MiB
+    peaks = []
+    for n_queries in [500, 2000, 8000]:
+        X = rng.standard_normal((n_queries, 3))
+        tracemalloc.start()
+        kneighbors_brute(X, Z, 5, working_memory=budget)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        output = n_queries * 5 * 16  # the returned distances and indices
+        peaks.append(peak - output)
+    assert max(peaks) < 1.25 * budget * 2**20, peaks
+    assert peaks[-1] < 1.2 * peaks[0] + 2**16  # does not grow with the number of queries
+    # without chunking the (8000, 2000) block alone would need 8000 * 2000 * 8 bytes = 122 MiB
+
+
+def test_expansion_cancellation_is_handled():
+    # Far from the origin, ||x||^2 - 2 x.z + ||z||^2 loses every digit of a small distance;
+    # centring and recomputing the k survivors' distances from the differences recovers them.
+    rng = np.random.default_rng(4)
+    Z = 1e8 + rng.standard_normal((50, 3))
+    X = 1e8 + rng.standard_normal((20, 3))
+    naive = (X**2).sum(1)[:, None] - 2 * X @ Z.T + (Z**2).sum(1)[None, :]
+    exact = cdist(X, Z)
+    assert np.max(np.abs(np.sqrt(np.maximum(naive, 0)) - exact)) > 1.0  # the naive way fails
+    dist, ind = kneighbors_brute(X, Z, 5)
+    np.testing.assert_array_equal(ind, np.argsort(exact, axis=1)[:, :5])
+    np.testing.assert_allclose(dist, np.sort(exact, axis=1)[:, :5], rtol=1e-9)
+
+
+def test_identical_points_have_distance_exactly_zero():
+    rng = np.random.default_rng(5)
+    Z = rng.standard_normal((40, 6)) * 1e3
+    dist, ind = kneighbors_brute(Z, Z, 1)
+    np.testing.assert_array_equal(ind[:, 0], np.arange(40))
+    np.testing.assert_array_equal(dist, 0.0)
+
+
+def test_effective_metric_and_reduced_distance():
+    assert effective_metric("minkowski", 2) == ("euclidean", 2.0)
+    assert effective_metric("minkowski", 1) == ("manhattan", 1.0)
+    assert effective_metric("minkowski", np.inf) == ("chebyshev", np.inf)
+    assert effective_metric("minkowski", 3) == ("minkowski", 3.0)
+    assert effective_metric("manhattan", 7) == ("manhattan", 1.0)
+    np.testing.assert_allclose(reduced_to_distance(np.array([8.0]), 3.0), [2.0])
+    with pytest.raises(ValueError, match="metric"):
+        effective_metric("cosine", 2)
+
+
+def test_bad_n_neighbors():
+    Z = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="n_neighbors"):
+        kneighbors_brute(Z, Z, 4)
+    with pytest.raises(ValueError, match="n_neighbors"):
+        kneighbors_brute(Z, Z, 0)
