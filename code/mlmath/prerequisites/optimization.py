@@ -403,7 +403,8 @@ def qp_dual_function(Q, c, G, h, lam):
     :math:`\mathbf{G}\vw \le \mathbf{h}`. Implements {eq}`eq-opt-qp-dual`,
     :math:`D(\boldsymbol{\lambda}) = -\frac12\mathbf{u}^\top\mQ^{-1}\mathbf{u}
     - \mathbf{h}^\top\boldsymbol{\lambda}` with
-    :math:`\mathbf{u} = \mathbf{c} + \mathbf{G}^\top\boldsymbol{\lambda}`, the minimum of the Lagrangian over :math:`\vw`, for positive definite :math:`\mQ`.
+    :math:`\mathbf{u} = \mathbf{c} + \mathbf{G}^\top\boldsymbol{\lambda}`, the minimum of the
+    Lagrangian over :math:`\vw`, for positive definite :math:`\mQ`.
 
     Parameters
     ----------
