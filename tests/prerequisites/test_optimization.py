@@ -415,7 +415,7 @@ def test_kkt_enumeration_matches_scipy_and_closes_the_duality_gap(seed):
 
 def test_hard_margin_svm_by_kkt_enumeration():
     """The worked example of the chapter: a separable hard-margin SVM as a QP in (w, b)."""
-    X = np.array([[1.0, 2.5], [2.0, 3.0], [2.5, 1.8], [0.0, 0.0], [1.0, -0.5], [-0.5, 1.0]])
+    X = np.array([[1.0, 2.5], [2.0, 3.0], [2.5, 1.8], [0.0, 0.0], [1.0, -0.8], [-0.5, 1.0]])
     y = np.array([1, 1, 1, -1, -1, -1.0])
     Q = np.diag([1.0, 1.0, 0.0])
     G = -y[:, None] * np.c_[X, np.ones(6)]  # -y_i (x_i^T w + b) <= -1
