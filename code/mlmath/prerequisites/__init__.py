@@ -1,0 +1,1 @@
+"""Mathematical prerequisites: the code of the book's part ``book/prerequisites/``."""
