@@ -43,6 +43,10 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     Returns
     -------
     ndarray of shape (n_classes, n_classes)
+
+    Notes
+    -----
+    Implements {eq}`eq-metrics-confusion` of the evaluation metrics chapter (and its K-class form).
     """
     y_true, y_pred = check_1d_pair(y_true, y_pred)
     w = check_sample_weight_1d(sample_weight, len(y_true))
@@ -65,7 +69,12 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
 
 
 def accuracy_score(y_true, y_pred, *, sample_weight=None):
-    """Fraction (weighted) of samples whose predicted label equals the true one."""
+    """Fraction (weighted) of samples whose predicted label equals the true one.
+
+    Notes
+    -----
+    The accuracy of {eq}`eq-metrics-rates` in the evaluation metrics chapter.
+    """
     y_true, y_pred = check_1d_pair(y_true, y_pred)
     w = check_sample_weight_1d(sample_weight, len(y_true))
     return float(np.sum(w * (y_true == y_pred)) / w.sum())
@@ -102,6 +111,12 @@ def precision_recall_fscore_support(y_true, y_pred, *, beta=1.0, labels=None, po
     precision, recall, fbeta : float or ndarray of shape (n_classes,)
     support : ndarray of shape (n_classes,) or None
         Number of true samples per class (``None`` when averaged).
+
+    Notes
+    -----
+    Implements {eq}`eq-metrics-rates`, {eq}`eq-metrics-fbeta` (in its count form, so that
+    F-beta is defined when precision or recall is zero) and the averages
+    {eq}`eq-metrics-averages` of the evaluation metrics chapter.
     """
     if average not in (None, "binary", "micro", "macro", "weighted"):
         raise ValueError("average must be None, 'binary', 'micro', 'macro' or 'weighted'; "

@@ -54,6 +54,10 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
     Returns
     -------
     float
+
+    Notes
+    -----
+    Implements {eq}`eq-metrics-logloss` of the evaluation metrics chapter.
     """
     onehot, p = _probability_matrix(y_true, y_proba, labels)
     w = check_sample_weight_1d(sample_weight, len(onehot))
@@ -70,6 +74,10 @@ def brier_score_loss(y_true, y_proba, *, sample_weight=None, pos_label=None, lab
     gives the classical (1/n) sum_i (p_i - y_i)^2. A 2-D ``y_proba`` gives
     (1/n) sum_i sum_k (p_ik - y_ik)^2, halved when there are two classes so that both forms of
     binary input agree (the two squared errors of a binary row are equal).
+
+    Notes
+    -----
+    Implements {eq}`eq-metrics-brier` of the evaluation metrics chapter.
     """
     y_true_arr = np.asarray(y_true)
     p = np.asarray(y_proba, dtype=float)
@@ -108,6 +116,11 @@ def calibration_curve(y_true, y_prob, *, pos_label=None, n_bins=5, strategy="uni
     prob_true, prob_pred : ndarray of shape (n_nonempty_bins,)
         Per non-empty bin: the fraction of positives and the mean predicted probability. A
         calibrated model has prob_true close to prob_pred.
+
+    Notes
+    -----
+    The points of a reliability diagram: per bin, the ``f_m`` and ``o_m`` of the reliability
+    term of {eq}`eq-metrics-murphy` in the evaluation metrics chapter.
     """
     y_true, y_prob = check_1d_pair(y_true, y_prob, other_name="y_prob", numeric_other=True)
     if np.any(y_prob < 0) or np.any(y_prob > 1):

@@ -42,7 +42,9 @@ def binary_counts_at_thresholds(y_true, y_score, *, pos_label=None, sample_weigh
 
     Notes
     -----
-    One stable sort, O(n log n); the counts at all thresholds are cumulative sums.
+    One stable sort, O(n log n); the counts at all thresholds are cumulative sums: steps 1-3 of
+    the ROC algorithm, the counts of {eq}`eq-metrics-roc` and {eq}`eq-metrics-empirical-cost`
+    of the evaluation metrics chapter.
     """
     y_true, y_score = check_1d_pair(y_true, y_score, other_name="y_score", numeric_other=True)
     w = check_sample_weight_1d(sample_weight, len(y_true))
@@ -77,7 +79,8 @@ def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_inter
     Notes
     -----
     ``fpr = FP(t) / N`` and ``tpr = TP(t) / P`` with ``FP(t)``, ``TP(t)`` the weighted counts of
-    negatives and positives scored at least ``t``, and ``N``, ``P`` their totals.
+    negatives and positives scored at least ``t``, and ``N``, ``P`` their totals: implements
+    {eq}`eq-metrics-roc` of the evaluation metrics chapter.
     """
     fps, tps, thresholds = binary_counts_at_thresholds(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
@@ -97,6 +100,8 @@ def auc(x, y):
     """Area under the piecewise-linear curve through ``(x[i], y[i])`` (the trapezoidal rule).
 
     ``x`` must be monotone (increasing or decreasing); the area is signed accordingly positive.
+    Applied to a ROC curve it gives {eq}`eq-metrics-auc-probability` of the evaluation
+    metrics chapter.
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
@@ -117,6 +122,10 @@ def mann_whitney_auc(y_true, y_score, *, pos_label=None):
     The rank-sum (Mann-Whitney) form: with average ranks
     :math:`r_i` of the scores, AUC = (sum of the positives' ranks - n_+(n_+ + 1)/2) / (n_+ n_-).
     Unweighted; equal to :func:`roc_auc_score` without sample weights.
+
+    Notes
+    -----
+    Implements {eq}`eq-metrics-mann-whitney` of the evaluation metrics chapter.
     """
     y_true, y_score = check_1d_pair(y_true, y_score, other_name="y_score", numeric_other=True)
     positive = binary_targets(y_true, pos_label)
@@ -148,6 +157,11 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, multi
     Returns
     -------
     float
+
+    Notes
+    -----
+    The trapezoidal area under {eq}`eq-metrics-roc`, equal to
+    {eq}`eq-metrics-auc-probability` of the evaluation metrics chapter.
     """
     y_true = np.asarray(y_true)
     y_score = np.asarray(y_score, dtype=float)
@@ -193,7 +207,7 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=Non
     Notes
     -----
     ``precision = TP(t) / (TP(t) + FP(t))`` (0 when nothing is predicted positive) and
-    ``recall = TP(t) / P``.
+    ``recall = TP(t) / P``: implements {eq}`eq-metrics-pr` of the evaluation metrics chapter.
     """
     fps, tps, thresholds = binary_counts_at_thresholds(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
@@ -209,7 +223,8 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=Non
 def average_precision_score(y_true, y_score, *, pos_label=1, sample_weight=None):
     """Average precision: precision at each threshold weighted by the recall it adds.
 
-    AP = sum_t (R_t - R_{t-1}) P_t, a step-function area (no interpolation).
+    AP = sum_t (R_t - R_{t-1}) P_t, a step-function area (no interpolation): implements
+    {eq}`eq-metrics-ap` of the evaluation metrics chapter.
     """
     precision, recall, _ = precision_recall_curve(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight

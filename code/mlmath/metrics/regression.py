@@ -48,6 +48,10 @@ def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="unifo
     Returns
     -------
     float or ndarray of shape (n_outputs,)
+
+    Notes
+    -----
+    Implements {eq}`eq-metrics-regression` of the evaluation metrics chapter.
     """
     y_true, y_pred = _check_regression(y_true, y_pred, multioutput)
     w = check_sample_weight_1d(sample_weight, len(y_true))
@@ -80,6 +84,7 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
 
     A constant ``y_true`` makes SS_tot zero: the score is then 1.0 for a perfect prediction and
     0.0 otherwise (scikit-learn's ``force_finite`` convention), so it is always finite.
+    Implements {eq}`eq-metrics-r2` of the evaluation metrics chapter.
     """
     y_true, y_pred = _check_regression(y_true, y_pred, multioutput)
     w = check_sample_weight_1d(sample_weight, len(y_true))[:, None]

@@ -115,6 +115,11 @@ def cross_val_score(estimator, X, y=None, *, scoring=None, cv=5):
         One held-out score per fold. Their spread is an estimate of how much a single
         train/test split's score could vary; they are not independent (the training folds
         overlap).
+
+    Notes
+    -----
+    The fold scores M_j of {eq}`eq-metrics-cv` in the evaluation metrics chapter; see
+    {eq}`eq-metrics-naive-variance` there before testing a difference with them.
     """
     if y is not None:
         check_consistent_length(X, y)
@@ -170,6 +175,10 @@ class GridSearchCV(MetaEstimatorMixin, BaseEstimator):
     -----
     A candidate whose fit raises stops the search with that error (scikit-learn's default
     records NaN and warns instead): a silent NaN in a grid is easy to miss.
+
+    Each candidate is scored by {eq}`eq-metrics-cv` of the evaluation metrics chapter;
+    ``best_score_`` is the best of several noisy estimates and therefore optimistic: estimate
+    the tuned model's performance on a held-out set or by nested cross-validation.
     """
 
     def __init__(self, estimator, param_grid, *, scoring=None, cv=5, refit=True):

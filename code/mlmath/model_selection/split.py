@@ -81,7 +81,8 @@ class KFold(_BaseKFold):
     Notes
     -----
     The first ``n % n_splits`` folds hold ``n // n_splits + 1`` samples, the others
-    ``n // n_splits``: the same folds as scikit-learn's ``KFold``.
+    ``n // n_splits``: the same folds as scikit-learn's ``KFold``. The folds of
+    {eq}`eq-metrics-cv` in the evaluation metrics chapter.
     """
 
     def _fold_of_each_sample(self, n, y):
@@ -107,6 +108,11 @@ class StratifiedKFold(_BaseKFold):
     n_splits : int, default=5
     shuffle : bool, default=False
     random_state : int, RandomState instance or None, default=None
+
+    Notes
+    -----
+    Removes the fold-to-fold variation {eq}`eq-metrics-fold-prevalence` of the class
+    proportions (evaluation metrics chapter).
     """
 
     def _fold_of_each_sample(self, n, y):
