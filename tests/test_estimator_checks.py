@@ -21,6 +21,11 @@ for _, cls in all_estimators():
         EXTRA += [cls(solver="svd")]
     elif name == "SGDRegressor":
         EXTRA += [cls(penalty="elasticnet", batch_size=16, learning_rate="constant")]
+    elif name in ("DecisionTreeClassifier", "DecisionTreeRegressor"):
+        extra = {"criterion": "entropy"} if name == "DecisionTreeClassifier" else {}
+        EXTRA += [cls(max_depth=8, min_samples_leaf=2, max_features="sqrt", random_state=0,
+                      **extra),
+                  cls(ccp_alpha=0.01, min_impurity_decrease=1e-3, min_samples_split=0.05)]
 
 
 def test_discovery_finds_the_linear_models():
