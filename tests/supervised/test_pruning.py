@@ -37,9 +37,9 @@ def _all_prunings(tree, t=0):
     """Every pruned subtree rooted at t, as (sum of R over its leaves, number of leaves)."""
     r = tree.weighted_n_node_samples[t] * tree.impurity[t] / tree.weighted_n_node_samples[0]
     options = [(r, 1)]
-    l, rr = tree.children_left[t], tree.children_right[t]
-    if l != TREE_LEAF:
-        for a in _all_prunings(tree, l):
+    lc, rr = tree.children_left[t], tree.children_right[t]
+    if lc != TREE_LEAF:
+        for a in _all_prunings(tree, lc):
             for b in _all_prunings(tree, rr):
                 options.append((a[0] + b[0], a[1] + b[1]))
     return options

@@ -49,7 +49,7 @@ def _brute_force(X, y, w, idx, crit, n_classes, min_samples_leaf):
 def test_best_split_equals_exhaustive_search(name, min_samples_leaf):
     rng = np.random.default_rng(0)
     crit = CRITERIA[name]()
-    for trial in range(15):
+    for _ in range(15):
         n, d = 40, 3
         X = rng.integers(0, 8, size=(n, d)).astype(float)  # repeated values: ties in x
         w = rng.uniform(0.2, 3.0, n)

@@ -65,9 +65,9 @@ def test_stopping_rules():
     tree, _ = _grow(X, y, min_impurity_decrease=0.01)
     w = tree.weighted_n_node_samples
     inner = np.flatnonzero(tree.children_left != TREE_LEAF)
-    l, r = tree.children_left[inner], tree.children_right[inner]
-    dec = (w[inner] * tree.impurity[inner] - w[l] * tree.impurity[l]
-           - w[r] * tree.impurity[r]) / w[0]
+    lc, rc = tree.children_left[inner], tree.children_right[inner]
+    dec = (w[inner] * tree.impurity[inner] - w[lc] * tree.impurity[lc]
+           - w[rc] * tree.impurity[rc]) / w[0]
     assert np.all(dec >= 0.01 - 1e-12)
 
 
@@ -111,9 +111,9 @@ def test_feature_importances_match_the_definition():
     expected = np.zeros(3)
     w, imp = tree.weighted_n_node_samples, tree.impurity
     for t in range(tree.node_count):
-        l, r = tree.children_left[t], tree.children_right[t]
-        if l != TREE_LEAF:
-            expected[tree.feature[t]] += w[t] * imp[t] - w[l] * imp[l] - w[r] * imp[r]
+        lc, rc = tree.children_left[t], tree.children_right[t]
+        if lc != TREE_LEAF:
+            expected[tree.feature[t]] += w[t] * imp[t] - w[lc] * imp[lc] - w[rc] * imp[rc]
     np.testing.assert_allclose(tree.compute_feature_importances(), expected / expected.sum())
 
 

@@ -194,7 +194,7 @@ class Gini(_ClassCounts):
 
 
 class Entropy(_ClassCounts):
-    r"""Entropy in bits. Proxy :math:`\sum_k N_{Lk}\log_2 N_{Lk} - W_L\log_2 W_L` + the same on the right.
+    r"""Entropy in bits. Proxy :math:`\sum_k N_{Lk}\log_2 N_{Lk} - W_L\log_2 W_L` + right side.
 
     Notes
     -----
