@@ -115,3 +115,18 @@ def test_split_threshold_is_the_midpoint_and_separates():
 
 def test_segment_ids():
     np.testing.assert_array_equal(segment_ids(np.array([2, 0, 3])), [0, 0, 2, 2, 2])
+
+
+def test_scanning_features_in_blocks_gives_the_same_splits(monkeypatch):
+    import mlmath.supervised.splitter as splitter
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(80, 7))
+    crit = CRITERIA["entropy"]()
+    stats = crit.sample_stats(rng.integers(0, 4, 80), rng.uniform(0.5, 2, 80), 4)
+    order, values, starts, lengths = _layout(X, [np.arange(30), np.arange(30, 80)])
+    whole = best_splits(values, order, starts, lengths, stats, crit)
+    monkeypatch.setattr(splitter, "BLOCK_SIZE", 2 * 4 * 80)  # two features per block
+    blocks = best_splits(values, order, starts, lengths, stats, crit)
+    for key in whole:
+        np.testing.assert_array_equal(whole[key], blocks[key])

@@ -15,6 +15,9 @@ __all__ = ["FEATURE_THRESHOLD", "segment_ids", "best_splits", "split_threshold"]
 # Two values closer than this are treated as equal (no threshold between them), as in
 # scikit-learn's splitter.
 FEATURE_THRESHOLD = 1e-7
+# Largest number of floats in one temporary array of the scan (16 MB); more features are
+# scanned in blocks.
+BLOCK_SIZE = 2**21
 
 
 def segment_ids(lengths):
@@ -89,13 +92,21 @@ def best_splits(values, order, starts, lengths, sample_stats, criterion, *,
     ends = starts + lengths
     nz = starts > 0
     # left statistics of every cut, one (d, m) plane per statistic: cumulative sums along the
-    # sorted rows, restarted at each segment by subtracting the sum before the segment
+    # sorted rows, restarted at each segment by subtracting the sum before the segment; the
+    # right statistics are the segment's total minus the left ones
     stats = np.ascontiguousarray(sample_stats[:, criterion.proxy_columns].T)  # (S', n)
-    left = np.cumsum(stats[:, order], axis=2)  # (S', d, m)
-    before = np.zeros(left.shape[:2] + (n_seg,))
-    before[:, :, nz] = left[:, :, starts[nz] - 1]
-    left -= before[:, :, seg]  # stats of columns [start, q]
-    right = left[:, :, ends - 1][:, :, seg] - left
+    score = np.empty((d, m))
+    # features in blocks, so that the (S', rows, m) temporaries stay below BLOCK_SIZE numbers
+    rows_per_block = max(1, BLOCK_SIZE // (stats.shape[0] * m))
+    for r0 in range(0, d, rows_per_block):
+        rows = slice(r0, r0 + rows_per_block)
+        left = np.cumsum(stats[:, order[rows]], axis=2)  # (S', rows, m)
+        before = np.zeros(left.shape[:2] + (n_seg,))
+        before[:, :, nz] = left[:, :, starts[nz] - 1]
+        left -= before[:, :, seg]  # stats of columns [start, q]
+        right = left[:, :, ends - 1][:, :, seg] - left
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score[rows] = criterion.proxy(left, right)
 
     # which cuts are allowed
     q = np.arange(m)
@@ -106,8 +117,6 @@ def best_splits(values, order, starts, lengths, sample_stats, criterion, *,
     ok &= (n_left >= min_samples_leaf) & (n_right >= min_samples_leaf)  # n_right >= 1 too
     if feature_mask is not None:
         ok &= feature_mask[:, seg]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = criterion.proxy(left, right)  # (d, m)
     score[~ok] = -np.inf
 
     # best per segment: first feature, then first column, reaching the maximum
