@@ -35,6 +35,11 @@ for _, cls in all_estimators():
         EXTRA += [cls(algorithm="brute", weights="distance"),
                   cls(algorithm="kd_tree", p=1, leaf_size=2, n_neighbors=3),
                   cls(algorithm="brute", metric="chebyshev", n_neighbors=1)]
+    elif name in ("DecisionTreeClassifier", "DecisionTreeRegressor"):
+        extra = {"criterion": "entropy"} if name == "DecisionTreeClassifier" else {}
+        EXTRA += [cls(max_depth=8, min_samples_leaf=2, max_features="sqrt", random_state=0,
+                      **extra),
+                  cls(ccp_alpha=0.01, min_impurity_decrease=1e-3, min_samples_split=0.05)]
 
 
 # Meta-estimators need an inner estimator: each is checked around a regressor and a classifier.
