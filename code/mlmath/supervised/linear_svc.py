@@ -7,7 +7,8 @@ problem, labels ``y_i in {-1, +1}`` and augmented inputs ``x~_i = (x_i, s)``, th
     minimise 1/2 ||w~||^2 + C sum_i loss(y_i w~^T x~_i),
 
 with ``loss(z) = max(0, 1 - z)^2`` (squared hinge, differentiable: solved in the primal by a
-generalised Newton method, or in the dual by L-BFGS-B) or ``max(0, 1 - z)`` (hinge: solved in its box-constrained dual by L-BFGS-B).
+generalised Newton method, or in the dual by L-BFGS-B) or ``max(0, 1 - z)`` (hinge: solved in
+its box-constrained dual by L-BFGS-B).
 """
 
 import warnings
@@ -214,6 +215,15 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         self.intercept_scaling = intercept_scaling
         self.max_iter = max_iter
 
+    def _expected_failed_checks(self):
+        """Checks of scikit-learn's suite this configuration fails by design (none).
+
+        Returns
+        -------
+        dict of str to str
+        """
+        return {}
+
     def _check_params(self, X):
         check_option(self.penalty, "penalty", ["l2"])
         check_option(self.loss, "loss", ["squared_hinge", "hinge"])
@@ -275,7 +285,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             n_iter = max(n_iter, it)
         if n_iter >= self.max_iter:
             warnings.warn("LinearSVC failed to converge, increase the number of iterations.",
-                          ConvergenceWarning)
+                          ConvergenceWarning, stacklevel=2)
         W = np.array(weights)                                   # (n_problems, d [+ 1])
         if self.fit_intercept:
             self.coef_ = W[:, :-1]

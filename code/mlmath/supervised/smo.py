@@ -35,8 +35,9 @@ class KernelColumns:
     """Columns of the kernel matrix of ``X``, computed on demand and kept in a bounded cache.
 
     When ``n <= FULL_MATRIX_MAX`` and the whole matrix fits in ``cache_size`` megabytes it is
-    computed once as one block (``n^2`` floats, one matrix product); otherwise each requested column ``K[:, i]`` costs
-    ``O(nd)`` and at most ``cache_size`` megabytes of columns are kept, the oldest evicted first.
+    computed once as one block (``n^2`` floats, one matrix product); otherwise each requested
+    column ``K[:, i]`` costs ``O(nd)`` and at most ``cache_size`` megabytes of columns are kept,
+    the oldest evicted first.
 
     Parameters
     ----------
@@ -94,13 +95,19 @@ class KernelColumns:
             out += self.coef0
             np.tanh(out, out=out)
 
-    def column(self, i):
-        """The column ``K[:, i]`` as a view of shape (n_samples,); do not modify it."""
+    def column(self, i, keep=-1):
+        """The column ``K[:, i]`` as a view of shape (n_samples,); do not modify it.
+
+        ``keep`` names a cached column that must not be evicted to make room (the other column
+        of the working pair, whose view the caller still holds).
+        """
         if self.full is not None:
             return self.full[i]  # K is symmetric: row i is column i
         s = self.slot_of[i]
         if s < 0:
             s = self.next_slot
+            if self.owner[s] == keep and keep >= 0:
+                s = (s + 1) % len(self.owner)
             self.next_slot = (s + 1) % len(self.owner)
             if self.owner[s] >= 0:
                 self.slot_of[self.owner[s]] = -1
@@ -305,7 +312,7 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, record=False):
         diff *= diff
         diff /= eta                                   # twice the decrease of f for each j
         j = n - 1 - int(np.argmax(diff[::-1]))
-        K_j = columns.column(j)
+        K_j = columns.column(j, keep=i)
         t, a_i, a_j = two_variable_update(alpha[i], alpha[j], y[i], y[j], m[i], m[j],
                                           diag[i], diag[j], K_i[j], C)
         # gradient update with two kernel columns: m <- m - t (K_i - K_j)
@@ -323,5 +330,6 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, record=False):
             f"Solver terminated early (max_iter={max_iter}). Consider pre-processing your "
             "data with StandardScaler or MinMaxScaler.",
             ConvergenceWarning,
+            stacklevel=3,
         )
     return alpha, _intercept(alpha, y, m, C), n_iter, converged, history
