@@ -90,7 +90,8 @@ def test_linear_svc_matches_liblinear(data, params):
 def test_held_out_accuracy_within_002_of_sklearn(data):
     X, y = _scaled(load_digits) if data == "digits" else DATASETS[data]()
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
-    grid = [dict()] if data in ("digits", "breast_cancer") else [dict(), dict(loss="hinge")]
+    hinge = dict(loss="hinge", max_iter=20_000)  # liblinear needs more than 1000 on iris
+    grid = [dict()] if data in ("digits", "breast_cancer") else [dict(), hinge]
     for params in grid:
         ours = LinearSVC(**params).fit(X_tr, y_tr).score(X_te, y_te)
         ref = sk.LinearSVC(**params).fit(X_tr, y_tr).score(X_te, y_te)
