@@ -22,6 +22,12 @@ for _, cls in all_estimators():
                   cls(solver="gd", max_iter=200_000, tol=1e-13)]
     elif name == "Ridge":
         EXTRA += [cls(solver="svd")]
+    elif name == "SVC":
+        EXTRA += [cls(kernel="linear"), cls(kernel="poly", gamma=0.001, coef0=1.0),
+                  cls(cache_size=0.001),
+                  cls(kernel="sigmoid")]
+    elif name == "LinearSVC":
+        EXTRA += [cls(loss="hinge"), cls(dual=True), cls(fit_intercept=False)]
     elif name == "SGDRegressor":
         EXTRA += [cls(penalty="elasticnet", batch_size=16, learning_rate="constant")]
     elif name == "LogisticRegression":
