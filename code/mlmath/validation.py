@@ -17,6 +17,7 @@ __all__ = [
     "check_nonnegative_float",
     "check_bool",
     "encode_class_labels",
+    "check_sample_weight",
 ]
 
 
@@ -107,3 +108,34 @@ def encode_class_labels(y, *, min_classes=2):
             f"got {len(classes)} class: {classes.tolist()!r}."
         )
     return classes, y_encoded.reshape(-1).astype(np.intp)
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """Validate sample weights: finite, non-negative, not all zero, one per sample.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+        ``None`` means every sample has weight one.
+    n_samples : int
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    if sample_weight is None:
+        return np.ones(n_samples)
+    sw = np.asarray(sample_weight, dtype=float)
+    if sw.ndim == 0:
+        sw = np.full(n_samples, float(sw))
+    if sw.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight.shape == {sw.shape}, expected ({n_samples},): one weight per sample."
+        )
+    if not np.all(np.isfinite(sw)):
+        raise ValueError("sample_weight contains NaN or infinity.")
+    if np.any(sw < 0):
+        raise ValueError("sample_weight must be non-negative.")
+    if not np.any(sw > 0):
+        raise ValueError("sample_weight is zero for every sample: there is nothing to fit.")
+    return sw

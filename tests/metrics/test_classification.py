@@ -98,7 +98,7 @@ def test_bad_input_is_refused():
         f1_score([0, 1], [0, 1], average="samples")
     with pytest.raises(ValueError, match="different lengths"):
         accuracy_score([0, 1], [0])
-    with pytest.raises(ValueError, match="sample_weight must have shape"):
+    with pytest.raises(ValueError, match="one weight per sample"):
         accuracy_score([0, 1], [0, 1], sample_weight=[1.0])
     with pytest.raises(ValueError, match="non-negative"):
         accuracy_score([0, 1], [0, 1], sample_weight=[1.0, -1.0])

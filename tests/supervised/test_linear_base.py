@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from mlmath.supervised.linear_base import center_data, check_sample_weight
+from mlmath.supervised.linear_base import center_data
+from mlmath.validation import check_sample_weight
 
 
 def test_center_data_turns_weighted_least_squares_into_ordinary():

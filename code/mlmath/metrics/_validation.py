@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from mlmath.validation import check_sample_weight
+
 __all__ = ["check_1d_pair", "check_sample_weight_1d", "binary_targets"]
 
 
@@ -32,18 +34,8 @@ def check_1d_pair(y_true, y_other, *, other_name="y_pred", numeric_other=False):
 
 
 def check_sample_weight_1d(sample_weight, n_samples):
-    """Unit weights when ``None``; else a finite, non-negative 1-D array of length ``n_samples``."""
-    if sample_weight is None:
-        return np.ones(n_samples)
-    w = np.asarray(sample_weight, dtype=float)
-    if w.shape != (n_samples,):
-        raise ValueError(f"sample_weight must have shape ({n_samples},); got {w.shape}.")
-    if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError("sample_weight must be finite and non-negative.")
-    if w.sum() <= 0:
-        raise ValueError("sample_weight sums to zero: no sample counts.")
-    return w
-
+    """Unit weights when ``None``; else finite, non-negative, not all zero, one per sample."""
+    return check_sample_weight(sample_weight, n_samples)
 
 def binary_targets(y_true, pos_label):
     """Boolean array ``y_true == pos_label`` for a target with at most two labels.

@@ -17,13 +17,13 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mlmath.supervised.impurity import CRITERIA
-from mlmath.supervised.linear_base import check_sample_weight
 from mlmath.supervised.pruning import cost_complexity_path, prune_tree
 from mlmath.supervised.tree import grow_tree
 from mlmath.validation import (
     check_nonnegative_float,
     check_option,
     check_positive_int,
+    check_sample_weight,
     encode_class_labels,
 )
 

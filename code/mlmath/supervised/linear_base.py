@@ -10,40 +10,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mlmath.validation import check_bool
+from mlmath.validation import check_bool, check_sample_weight
 
-__all__ = ["BaseLinearModel", "check_sample_weight", "center_data", "check_squares_representable"]
-
-
-def check_sample_weight(sample_weight, n_samples):
-    """Validate sample weights: finite, non-negative, not all zero, one per sample.
-
-    Parameters
-    ----------
-    sample_weight : array-like of shape (n_samples,) or None
-        ``None`` means every sample has weight one.
-    n_samples : int
-
-    Returns
-    -------
-    ndarray of shape (n_samples,)
-    """
-    if sample_weight is None:
-        return np.ones(n_samples)
-    sw = np.asarray(sample_weight, dtype=float)
-    if sw.ndim == 0:
-        sw = np.full(n_samples, float(sw))
-    if sw.shape != (n_samples,):
-        raise ValueError(
-            f"sample_weight.shape == {sw.shape}, expected ({n_samples},): one weight per sample."
-        )
-    if not np.all(np.isfinite(sw)):
-        raise ValueError("sample_weight contains NaN or infinity.")
-    if np.any(sw < 0):
-        raise ValueError("sample_weight must be non-negative.")
-    if not np.any(sw > 0):
-        raise ValueError("sample_weight is zero for every sample: there is nothing to fit.")
-    return sw
+__all__ = ["BaseLinearModel", "center_data", "check_squares_representable"]
 
 
 def check_squares_representable(X):

@@ -24,7 +24,6 @@ from sklearn.utils import check_scalar
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mlmath.numerics import log_sigmoid, log_softmax, softmax
-from mlmath.supervised.linear_base import check_sample_weight
 from mlmath.supervised.logistic_loss import (
     add_intercept_column,
     binary_hessian,
@@ -38,6 +37,7 @@ from mlmath.validation import (
     check_bool,
     check_nonnegative_float,
     check_option,
+    check_sample_weight,
     encode_class_labels,
 )
 

@@ -13,14 +13,18 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
-from mlmath.supervised.linear_base import check_sample_weight
 from mlmath.supervised.naive_bayes_base import (
     BaseNB,
     check_class_prior,
     combine_mean_variance,
     weighted_class_moments,
 )
-from mlmath.validation import check_bool, check_nonnegative_float, encode_class_labels
+from mlmath.validation import (
+    check_bool,
+    check_nonnegative_float,
+    check_sample_weight,
+    encode_class_labels,
+)
 
 __all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
 
