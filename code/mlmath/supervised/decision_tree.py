@@ -98,9 +98,6 @@ class BaseDecisionTree(BaseEstimator):
             self.tree_ = prune_tree(self.tree_, self.ccp_alpha)
         return self
 
-    def _expected_failed_checks(self):
-        """Checks of scikit-learn's suite this configuration fails by design (none)."""
-        return {}
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)

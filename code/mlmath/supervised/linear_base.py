@@ -152,14 +152,6 @@ class BaseLinearModel(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return X @ self.coef_.T + self.intercept_
 
-    def _expected_failed_checks(self):
-        """Checks of scikit-learn's suite this configuration fails by design, with the reason.
-
-        Returns
-        -------
-        dict of str to str
-        """
-        return {}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

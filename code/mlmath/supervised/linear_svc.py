@@ -215,14 +215,6 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         self.intercept_scaling = intercept_scaling
         self.max_iter = max_iter
 
-    def _expected_failed_checks(self):
-        """Checks of scikit-learn's suite this configuration fails by design (none).
-
-        Returns
-        -------
-        dict of str to str
-        """
-        return {}
 
     def _check_params(self, X):
         check_option(self.penalty, "penalty", ["l2"])

@@ -163,14 +163,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.solver = solver
         self.max_iter = max_iter
 
-    def _expected_failed_checks(self):
-        """Checks of scikit-learn's suite this configuration fails by design: none.
-
-        Returns
-        -------
-        dict of str to str
-        """
-        return {}
 
     def _penalty_strengths(self, sw_sum):
         """Validate the penalty parameters; return (L2 strength, L1 strength) of J / (C S)."""

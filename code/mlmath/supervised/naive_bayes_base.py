@@ -218,11 +218,3 @@ class BaseNB(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
         """
         return np.exp(self.predict_log_proba(X))
 
-    def _expected_failed_checks(self):
-        """Checks of scikit-learn's suite this configuration fails by design (none).
-
-        Returns
-        -------
-        dict of str to str
-        """
-        return {}

@@ -156,14 +156,6 @@ class _KNeighborsBase(BaseEstimator):
             dist = dist[mask].reshape(X.shape[0], n_neighbors - 1)
         return (dist, ind) if return_distance else ind
 
-    def _expected_failed_checks(self):
-        """Checks of scikit-learn's suite this configuration fails by design (none).
-
-        Returns
-        -------
-        dict of str to str
-        """
-        return {}
 
     def _neighbors_and_weights(self, X):
         uniform = isinstance(self.weights, str) and self.weights == "uniform"

@@ -107,14 +107,6 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.decision_function_shape = decision_function_shape
 
-    def _expected_failed_checks(self):
-        """Checks of scikit-learn's suite this configuration fails by design (none).
-
-        Returns
-        -------
-        dict of str to str
-        """
-        return {}
 
     def _check_params(self):
         check_nonnegative_float(self.C, "C", strict=True)
