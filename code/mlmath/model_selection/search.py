@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
-from sklearn.utils import check_consistent_length, get_tags
+from sklearn.utils import check_array, check_consistent_length, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
@@ -205,6 +205,8 @@ class GridSearchCV(MetaEstimatorMixin, BaseEstimator):
                                  f"{type(self.estimator).__name__}; valid: {sorted(valid)}.")
         if y is not None:
             check_consistent_length(X, y)
+            # NaN or infinity in y is refused here, before the splitter reads the labels
+            check_array(y, ensure_2d=False, dtype=None, input_name="y")
         scorer = get_scorer(self.scoring)
         splitter = check_cv(self.cv, y, is_classifier(self.estimator))
         folds = list(splitter.split(X, y))
