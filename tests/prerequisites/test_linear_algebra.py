@@ -203,7 +203,7 @@ def test_condition_number_against_numpy():
 
 def test_perturbation_bound_on_random_systems():
     rng = np.random.default_rng(11)
-    for trial in range(200):
+    for _ in range(200):
         d = int(rng.integers(2, 8))
         A = matrix_with_condition(rng, d, d, 10.0 ** rng.uniform(0, 6))
         x = rng.standard_normal(d)

@@ -1,4 +1,4 @@
-r"""Linear algebra: Gram–Schmidt, projections, power iteration, low-rank approximation, conditioning.
+r"""Linear algebra: Gram–Schmidt, projections, power iteration, low-rank approximation, kappa.
 
 The linear algebra chapter (``book/prerequisites/linear_algebra.md``) derives every formula here
 and proves the results the functions rely on; the docstrings name the equations they implement.
