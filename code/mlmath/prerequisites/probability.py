@@ -92,11 +92,12 @@ def _check_indices(idx, d, name):
 # ---------------------------------------------------------------------------------------------
 
 def sample_mvn(mean, cov, n_samples, random_state=None):
-    r"""Draw samples of :math:`\Normal(\boldsymbol\mu, \boldsymbol\Sigma)` as :math:`\boldsymbol\mu + \mathbf{L}\vz`.
+    r"""Draw samples of :math:`\Normal(\boldsymbol\mu, \boldsymbol\Sigma)` via a covariance factor.
 
     Implements {eq}`eq-prob-mvn-sampling` of the probability chapter: with
-    :math:`\boldsymbol\Sigma = \mathbf{L}\mathbf{L}^\top` and :math:`\vz \sim \Normal(\vzero, \mI_d)`,
-    :math:`\boldsymbol\mu + \mathbf{L}\vz` has mean :math:`\boldsymbol\mu` and covariance
+    :math:`\boldsymbol\Sigma = \mathbf{L}\mathbf{L}^\top` and
+    :math:`\vz \sim \Normal(\vzero, \mI_d)`, :math:`\boldsymbol\mu + \mathbf{L}\vz` has mean
+    :math:`\boldsymbol\mu` and covariance
     :math:`\boldsymbol\Sigma`. :math:`\mathbf{L}` is the Cholesky factor when
     :math:`\boldsymbol\Sigma \succ 0`; for a singular positive semidefinite covariance (a degenerate
     Gaussian, with no density) it is :math:`\mathbf{V}\diag(\sqrt{\lambda_j})` from the
@@ -138,7 +139,7 @@ def sample_mvn(mean, cov, n_samples, random_state=None):
 
 
 def mvn_logpdf(X, mean, cov):
-    r"""Log-density of :math:`\Normal(\boldsymbol\mu, \boldsymbol\Sigma)` through the Cholesky factor.
+    r"""Log-density of :math:`\Normal(\boldsymbol\mu, \boldsymbol\Sigma)` via a Cholesky factor.
 
     Implements {eq}`eq-prob-mvn-logpdf` of the probability chapter:
     :math:`\log p(\vx) = -\frac12\lVert \mathbf{L}^{-1}(\vx - \boldsymbol\mu)\rVert_2^2
@@ -199,8 +200,9 @@ def gaussian_conditional(mean, cov, idx_given, x_given):
     r"""Mean and covariance of :math:`\vx_1 \mid \vx_2 = \mathbf{a}` for a joint Gaussian.
 
     Implements {eq}`eq-prob-mvn-conditional` of the probability chapter:
-    :math:`\boldsymbol\mu_{1|2} = \boldsymbol\mu_1 + \boldsymbol\Sigma_{12}\boldsymbol\Sigma_{22}^{-1}
-    (\mathbf{a} - \boldsymbol\mu_2)` and :math:`\boldsymbol\Sigma_{1|2} = \boldsymbol\Sigma_{11} -
+    :math:`\boldsymbol\mu_{1|2} = \boldsymbol\mu_1
+    + \boldsymbol\Sigma_{12}\boldsymbol\Sigma_{22}^{-1}(\mathbf{a} - \boldsymbol\mu_2)` and
+    :math:`\boldsymbol\Sigma_{1|2} = \boldsymbol\Sigma_{11} -
     \boldsymbol\Sigma_{12}\boldsymbol\Sigma_{22}^{-1}\boldsymbol\Sigma_{21}`, the Schur complement,
     with :math:`\boldsymbol\Sigma_{22}^{-1}` applied through its Cholesky factor.
 
