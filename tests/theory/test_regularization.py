@@ -61,7 +61,7 @@ def test_gd_iterates_equal_the_spectral_formula(shape):
         keep = lam > 1e-10 * lam.max()
         coef = (1 - (1 - eta * lam[keep]) ** t) * (V[:, keep].T @ b) / lam[keep]
         np.testing.assert_allclose(path[t], V[:, keep] @ coef, rtol=0, atol=1e-10)
-        w_f = spectral_filter_solution(X, y, lambda lam_: gd_spectral_filter(lam_, eta, t))
+        w_f = spectral_filter_solution(X, y, lambda lam_, t=t: gd_spectral_filter(lam_, eta, t))
         np.testing.assert_allclose(path[t], w_f, rtol=0, atol=1e-10)
 
 

@@ -111,7 +111,7 @@ def ridge_spectral_filter(eigenvalues, alpha):
 
 
 def spectral_filter_solution(X, y, spectral_filter):
-    r"""The filtered least-squares estimate :math:`\sum_j f(\lambda_j)\,\frac{\vu_j^\top\vy}{s_j}\,\vv_j`.
+    r"""The spectral-filter estimate :math:`\sum_j f(\lambda_j)\,(\vu_j^\top\vy/s_j)\,\vv_j`.
 
     Implements {eq}`eq-reg-spectral-form`: with the thin SVD :math:`\mX = \mU\mS\mV^\top` and
     :math:`\lambda_j = s_j^2/n`, each least-squares component :math:`(\vu_j^\top\vy/s_j)\,\vv_j`
