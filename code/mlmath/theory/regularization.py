@@ -79,6 +79,10 @@ def gd_spectral_filter(eigenvalues, step_size, n_iter):
     Returns
     -------
     ndarray of shape (k,)
+
+    Notes
+    -----
+    Implements {eq}`eq-reg-gd-filter` of the regularisation chapter.
     """
     lam = _check_eigenvalues(eigenvalues)
     eta = check_nonnegative_float(step_size, "step_size", strict=True)
@@ -103,6 +107,10 @@ def ridge_spectral_filter(eigenvalues, alpha):
     Returns
     -------
     ndarray of shape (k,)
+
+    Notes
+    -----
+    Implements {eq}`eq-reg-ridge-filter` of the regularisation chapter.
     """
     lam = _check_eigenvalues(eigenvalues)
     alpha = check_nonnegative_float(alpha, "alpha")
@@ -130,6 +138,10 @@ def spectral_filter_solution(X, y, spectral_filter):
     Returns
     -------
     w : ndarray of shape (n_features,)
+
+    Notes
+    -----
+    Implements {eq}`eq-reg-spectral-form` of the regularisation chapter.
     """
     X, y = _check_data(X, y)
     if not callable(spectral_filter):
@@ -171,6 +183,11 @@ def early_stopping_path(X, y, step_size, n_iter):
     -------
     path : ndarray of shape (n_iter + 1, n_features)
         The iterates :math:`\vw^{(0)} = \vzero, \vw^{(1)}, \dots, \vw^{(T)}`.
+
+    Notes
+    -----
+    Implements {eq}`eq-reg-gd-iterate` of the regularisation chapter, by iterating the update
+    rather than by the formula.
     """
     X, y = _check_data(X, y)
     eta = check_nonnegative_float(step_size, "step_size", strict=True)
@@ -216,6 +233,10 @@ def noise_augmented_least_squares(X, y, noise_std, *, n_copies=100, random_state
     Returns
     -------
     w : ndarray of shape (n_features,)
+
+    Notes
+    -----
+    The limit is {eq}`eq-reg-noise-objective` of the regularisation chapter.
     """
     X, y = _check_data(X, y)
     sigma = check_nonnegative_float(noise_std, "noise_std")
@@ -273,6 +294,11 @@ def penalty_for_radius(X, y, radius, *, penalty="l2", rtol=1e-9, max_iter=200):
         ``Lasso(alpha=alpha)`` for ``"l1"``).
     w : ndarray of shape (n_features,)
         The penalised solution at ``alpha``.
+
+    Notes
+    -----
+    Implements the correspondence between {eq}`eq-reg-penalised` and {eq}`eq-reg-constrained`
+    of the regularisation chapter.
     """
     X, y = _check_data(X, y)
     t = check_nonnegative_float(radius, "radius", strict=True)
