@@ -55,6 +55,11 @@ def _check_counts(n, name):
     return arr.astype(np.float64)
 
 
+def _check_bound_args(n, n_hypotheses, delta):
+    return (_check_counts(n, "n"), check_positive_int(n_hypotheses, "n_hypotheses"),
+            _check_delta(delta))
+
+
 def _as_finite_array(a, name, ndim):
     arr = np.asarray(a)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
@@ -127,9 +132,7 @@ def finite_class_bound(n, n_hypotheses, delta):
     -----
     Implements {eq}`eq-gen-uniform-bound` of the generalisation chapter.
     """
-    n = _check_counts(n, "n")
-    n_hypotheses = check_positive_int(n_hypotheses, "n_hypotheses")
-    delta = _check_delta(delta)
+    n, n_hypotheses, delta = _check_bound_args(n, n_hypotheses, delta)
     return np.sqrt(np.log(2.0 * n_hypotheses / delta) / (2.0 * n))
 
 
@@ -141,12 +144,8 @@ def realizable_bound(n, n_hypotheses, delta):
 
     Parameters
     ----------
-    n : int or array-like of int
-        Sample size.
-    n_hypotheses : int
-        Size of the class, :math:`|\mathcal{H}| \ge 1`.
-    delta : float
-        Failure probability, ``0 < delta <= 1``.
+    n, n_hypotheses, delta
+        As in :func:`finite_class_bound`.
 
     Returns
     -------
@@ -157,9 +156,7 @@ def realizable_bound(n, n_hypotheses, delta):
     -----
     Implements {eq}`eq-gen-realizable-bound` of the generalisation chapter.
     """
-    n = _check_counts(n, "n")
-    n_hypotheses = check_positive_int(n_hypotheses, "n_hypotheses")
-    delta = _check_delta(delta)
+    n, n_hypotheses, delta = _check_bound_args(n, n_hypotheses, delta)
     return np.log(n_hypotheses / delta) / n
 
 
@@ -429,7 +426,9 @@ def massart_bound(predictions):
     Returns
     -------
     float
-        :math:`\max_h \lVert (h(\vx_i))_i \rVert_2 \sqrt{2\log|\mathcal{H}|}\,/\,n`.
+        :math:`\max_h \lVert (h(\vx_i))_i \rVert_2 \sqrt{2\log|\mathcal{H}|}\,/\,n`, where
+        :math:`|\mathcal{H}|` counts the rows (pass distinct rows, ``np.unique(A, axis=0)``, for
+        the tightest bound). For one row it is 0, the exact complexity of one hypothesis.
 
     Notes
     -----
