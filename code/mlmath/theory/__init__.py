@@ -1,0 +1,1 @@
+"""Machine-learning theory: the code of the book's part ``book/theory/``."""
