@@ -247,5 +247,5 @@ def test_ridge_bias_variance_bad_input():
     with pytest.raises(ValueError, match="X must be a non-empty 2-D"):
         ridge_bias_variance(X[0], w_star, 1.0, 0.1, X_test)
     with pytest.raises(ValueError, match="singular"):
-        Xr = np.hstack([X, X[:, :1]])
-        ridge_bias_variance(Xr, np.append(w_star, 1.0), 1.0, 0.0, np.hstack([X_test, X_test[:, :1]]))
+        ridge_bias_variance(np.hstack([X, X[:, :1]]), np.append(w_star, 1.0), 1.0, 0.0,
+                            np.hstack([X_test, X_test[:, :1]]))
