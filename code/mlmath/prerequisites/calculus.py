@@ -13,6 +13,8 @@ from numbers import Real
 
 import numpy as np
 
+from mlmath.numerics import _as_float_array
+
 __all__ = [
     "numerical_gradient",
     "numerical_jacobian",
@@ -30,13 +32,7 @@ EPS = np.finfo(np.float64).eps
 # ---------------------------------------------------------------------------------------------
 
 def _as_finite_array(x, name, *, ndim=None):
-    arr = np.asarray(x)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
-                                   or np.issubdtype(arr.dtype, np.bool_)):
-        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}.")
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be real, got a complex array.")
-    arr = arr.astype(np.float64)
+    arr = _as_float_array(x, name).astype(np.float64)  # numeric and real, as in mlmath.numerics
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}.")
     if arr.size == 0:
