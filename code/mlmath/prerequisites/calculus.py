@@ -1,0 +1,330 @@
+r"""Numerical derivatives and the second-order (Newton) step of boosting.
+
+The calculus chapter (``book/prerequisites/calculus.md``) derives the matrix-calculus identities
+that the book uses and checks each of them with the central-difference derivatives defined here:
+:func:`numerical_gradient`, :func:`numerical_jacobian` and :func:`numerical_hessian`, and the
+relative error of an analytic gradient, :func:`check_gradient`. The step sizes are the ones the
+chapter derives from the trade-off between truncation and rounding error. The last two functions
+are the closed forms of the chapter's second-order expansion of a loss in the prediction: the
+optimal value of a leaf, :func:`leaf_weight`, and the gain of a split, :func:`split_gain`.
+"""
+
+from numbers import Real
+
+import numpy as np
+
+from mlmath.numerics import _as_float_array
+
+__all__ = [
+    "numerical_gradient",
+    "numerical_jacobian",
+    "numerical_hessian",
+    "check_gradient",
+    "leaf_weight",
+    "split_gain",
+]
+
+EPS = np.finfo(np.float64).eps
+
+
+# ---------------------------------------------------------------------------------------------
+# input checks
+# ---------------------------------------------------------------------------------------------
+
+def _as_finite_array(x, name, *, ndim=None):
+    arr = _as_float_array(x, name).astype(np.float64)  # numeric and real, as in mlmath.numerics
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return arr
+
+
+def _check_callable(f, name):
+    if not callable(f):
+        raise TypeError(f"{name} must be callable, got {type(f).__name__}.")
+
+
+def _check_step(h):
+    if h is None:
+        return None
+    if isinstance(h, bool) or not isinstance(h, Real):
+        raise TypeError(f"h must be a real number or None, got {type(h).__name__}.")
+    h = float(h)
+    if not np.isfinite(h) or h <= 0:
+        raise ValueError(f"h must be a finite number > 0, got {h}.")
+    return h
+
+
+def _steps(x, h, power):
+    """Per-coordinate steps: ``h`` if given, else ``eps**power * max(1, |x_j|)``."""
+    if h is not None:
+        return np.full(x.shape, h)
+    return EPS**power * np.maximum(1.0, np.abs(x))
+
+
+def _scalar_value(f, x, name="f"):
+    value = np.asarray(f(x), dtype=np.float64)
+    if value.size != 1:
+        raise ValueError(f"{name} must return a scalar, got an array of shape {value.shape}.")
+    return float(value.reshape(()))
+
+
+# ---------------------------------------------------------------------------------------------
+# numerical derivatives
+# ---------------------------------------------------------------------------------------------
+
+def numerical_gradient(f, x, h=None):
+    r"""Gradient of a scalar function by central differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float`` for an array ``x`` of the shape of ``x`` (a vector or a matrix).
+    x : array-like of any shape
+        The point, finite.
+    h : float or None, default=None
+        The step. ``None`` uses :math:`h_j = \epsilon^{1/3}\max(1, |x_j|)` per entry, the step
+        that balances truncation and rounding error.
+
+    Returns
+    -------
+    grad : ndarray of the shape of ``x``
+        Entry ``j`` is :math:`(f(x + h_j e_j) - f(x - h_j e_j)) / (2 h_j)`: the gradient in the
+        book's layout (same shape as ``x``).
+
+    Notes
+    -----
+    Implements the central difference {eq}`eq-calc-central-difference` with the step
+    {eq}`eq-calc-optimal-step` of the calculus chapter; costs ``2 x.size`` calls of ``f``.
+    """
+    _check_callable(f, "f")
+    x = _as_finite_array(x, "x")
+    steps = _steps(x, _check_step(h), 1.0 / 3.0)
+    flat, hs = x.ravel(), steps.ravel()
+    grad = np.empty(flat.size)
+    for j in range(flat.size):
+        xp, xm = flat.copy(), flat.copy()
+        xp[j] += hs[j]
+        xm[j] -= hs[j]
+        grad[j] = (_scalar_value(f, xp.reshape(x.shape))
+                   - _scalar_value(f, xm.reshape(x.shape))) / (xp[j] - xm[j])
+    return grad.reshape(x.shape)
+
+
+def numerical_jacobian(f, x, h=None):
+    r"""Jacobian of a vector (or matrix) valued function by central differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> array`` of any fixed shape, for ``x`` of the shape of ``x``.
+    x : array-like of any shape
+        The point, finite.
+    h : float or None, default=None
+        The step; ``None`` uses :math:`\epsilon^{1/3}\max(1, |x_j|)` per entry.
+
+    Returns
+    -------
+    jac : ndarray of shape (m, d)
+        ``jac[k, j]`` is :math:`\partial f_k / \partial x_j`, with ``m = f(x).size`` and
+        ``d = x.size``; matrices are flattened in row-major (C) order, as ``ravel`` does.
+
+    Notes
+    -----
+    The layout is the Jacobian's {eq}`eq-calc-jacobian` (one row per output); each column is a
+    central difference {eq}`eq-calc-central-difference`.
+    """
+    _check_callable(f, "f")
+    x = _as_finite_array(x, "x")
+    steps = _steps(x, _check_step(h), 1.0 / 3.0)
+    flat, hs = x.ravel(), steps.ravel()
+    m = np.asarray(f(x), dtype=np.float64).size
+    jac = np.empty((m, flat.size))
+    for j in range(flat.size):
+        xp, xm = flat.copy(), flat.copy()
+        xp[j] += hs[j]
+        xm[j] -= hs[j]
+        fp = np.asarray(f(xp.reshape(x.shape)), dtype=np.float64).ravel()
+        fm = np.asarray(f(xm.reshape(x.shape)), dtype=np.float64).ravel()
+        if fp.size != m or fm.size != m:
+            raise ValueError("f must return arrays of one fixed size.")
+        jac[:, j] = (fp - fm) / (xp[j] - xm[j])
+    return jac
+
+
+def numerical_hessian(f, x, h=None):
+    r"""Hessian of a scalar function of a vector by central differences.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float`` for ``x`` of shape (d,).
+    x : array-like of shape (d,)
+        The point, finite.
+    h : float or None, default=None
+        The step; ``None`` uses :math:`h_j = \epsilon^{1/4}\max(1, |x_j|)`, the step that
+        balances the :math:`O(h^2)` truncation error against the :math:`O(\epsilon/h^2)`
+        rounding error of a second difference.
+
+    Returns
+    -------
+    hess : ndarray of shape (d, d)
+        Symmetric; entry :math:`(j, k)` is
+        :math:`[f(x + h_j e_j + h_k e_k) - f(x + h_j e_j - h_k e_k) - f(x - h_j e_j + h_k e_k)
+        + f(x - h_j e_j - h_k e_k)] / (4 h_j h_k)`.
+
+    Notes
+    -----
+    The formula is the central difference {eq}`eq-calc-central-difference` applied twice, once
+    in each coordinate; it is symmetric in :math:`(j, k)` as the Hessian
+    {eq}`eq-calc-hessian` is. Costs :math:`2d(d+1)` calls of ``f``.
+    """
+    _check_callable(f, "f")
+    x = _as_finite_array(x, "x", ndim=1)
+    hs = _steps(x, _check_step(h), 0.25)
+    d = x.size
+    E = np.diag(hs)
+    hess = np.empty((d, d))
+    for j in range(d):
+        for k in range(j, d):
+            value = (_scalar_value(f, x + E[j] + E[k]) - _scalar_value(f, x + E[j] - E[k])
+                     - _scalar_value(f, x - E[j] + E[k]) + _scalar_value(f, x - E[j] - E[k]))
+            hess[j, k] = hess[k, j] = value / (4.0 * hs[j] * hs[k])
+    return hess
+
+
+def check_gradient(f, grad, x, h=None):
+    r"""Relative error between an analytic gradient and its central-difference approximation.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float``.
+    grad : callable
+        ``grad(x) -> array`` of the shape of ``x``: the gradient to check.
+    x : array-like of any shape
+        The point, finite.
+    h : float or None, default=None
+        The step of :func:`numerical_gradient`.
+
+    Returns
+    -------
+    error : float
+        :math:`\|g - \hat g\| / \max(\|g\|, \|\hat g\|)`, with :math:`g` = ``grad(x)`` and
+        :math:`\hat g` the numerical gradient (0 when both vanish). A correct gradient gives
+        about :math:`\epsilon^{2/3} \approx 10^{-10}` or less on a well-scaled problem; a wrong
+        one, a number of order one.
+
+    Notes
+    -----
+    The accuracy to expect is the bound {eq}`eq-calc-total-error` of the calculus chapter.
+    """
+    _check_callable(grad, "grad")
+    x = _as_finite_array(x, "x")
+    numeric = numerical_gradient(f, x, h)
+    analytic = np.asarray(grad(x), dtype=np.float64)
+    if analytic.shape != x.shape:
+        raise ValueError(f"grad must return an array of shape {x.shape}, got {analytic.shape}.")
+    scale = max(np.linalg.norm(analytic), np.linalg.norm(numeric))
+    if scale == 0.0:
+        return 0.0
+    return float(np.linalg.norm(analytic - numeric) / scale)
+
+
+# ---------------------------------------------------------------------------------------------
+# the second-order step of boosting
+# ---------------------------------------------------------------------------------------------
+
+def _check_g_h(g, h, alpha):
+    g = _as_finite_array(g, "g", ndim=1)
+    h = _as_finite_array(h, "h", ndim=1)
+    if g.shape != h.shape:
+        raise ValueError(f"g and h must have the same shape, got {g.shape} and {h.shape}.")
+    if np.any(h < 0):
+        raise ValueError("h must be non-negative (second derivatives of a convex loss).")
+    if isinstance(alpha, bool) or not isinstance(alpha, Real):
+        raise TypeError(f"alpha must be a real number, got {type(alpha).__name__}.")
+    alpha = float(alpha)
+    if not np.isfinite(alpha) or alpha < 0:
+        raise ValueError(f"alpha must be a finite number >= 0, got {alpha}.")
+    return g, h, alpha
+
+
+def _leaf_score(G, H, alpha):
+    if H + alpha <= 0:
+        raise ValueError("the sum of h plus alpha must be > 0: the quadratic has no minimiser.")
+    return G * G / (H + alpha)
+
+
+def leaf_weight(g, h, alpha=0.0):
+    r"""Optimal value of one leaf under the second-order model of the loss.
+
+    Parameters
+    ----------
+    g : array-like of shape (n_leaf,)
+        First derivatives :math:`g_i` of the loss in the prediction, for the samples of the leaf.
+    h : array-like of shape (n_leaf,)
+        Second derivatives :math:`h_i \ge 0`.
+    alpha : float, default=0.0
+        L2 penalty on the leaf value (XGBoost's ``reg_lambda``); :math:`H + \alpha` must be > 0.
+
+    Returns
+    -------
+    c : float
+        The minimiser :math:`-G/(H + \alpha)` of :math:`Gc + \frac12(H + \alpha)c^2`, with
+        :math:`G = \sum_i g_i`, :math:`H = \sum_i h_i`.
+    objective : float
+        The minimum value, :math:`-\frac12 G^2/(H + \alpha)`.
+
+    Notes
+    -----
+    Implements {eq}`eq-calc-leaf-weight` of the calculus chapter (Chen and Guestrin, 2016).
+    """
+    g, h, alpha = _check_g_h(g, h, alpha)
+    G, H = g.sum(), h.sum()
+    score = _leaf_score(G, H, alpha)
+    return float(-G / (H + alpha)), float(-0.5 * score)
+
+
+def split_gain(g, h, left, alpha=0.0, min_split_loss=0.0):
+    r"""Decrease of the second-order objective when a leaf is split in two.
+
+    Parameters
+    ----------
+    g, h : array-like of shape (n_leaf,)
+        First and second derivatives of the loss for the samples of the leaf (``h >= 0``).
+    left : array-like of bool, shape (n_leaf,)
+        ``True`` for the samples sent to the left child; both children must be non-empty.
+    alpha : float, default=0.0
+        L2 penalty on the leaf values (XGBoost's ``reg_lambda``).
+    min_split_loss : float, default=0.0
+        Cost :math:`\zeta \ge 0` of one extra leaf (XGBoost's ``gamma``).
+
+    Returns
+    -------
+    gain : float
+        :math:`\frac12\big[G_L^2/(H_L+\alpha) + G_R^2/(H_R+\alpha) - G^2/(H+\alpha)\big] - \zeta`;
+        the split lowers the regularised objective exactly when the gain is positive.
+
+    Notes
+    -----
+    Implements {eq}`eq-calc-split-gain` of the calculus chapter (Chen and Guestrin, 2016).
+    """
+    g, h, alpha = _check_g_h(g, h, alpha)
+    left = np.asarray(left)
+    if left.dtype != np.bool_ or left.shape != g.shape:
+        raise ValueError(f"left must be a boolean array of shape {g.shape}.")
+    if left.all() or not left.any():
+        raise ValueError("left must send at least one sample to each child.")
+    if isinstance(min_split_loss, bool) or not isinstance(min_split_loss, Real):
+        raise TypeError(f"min_split_loss must be a real number, got "
+                        f"{type(min_split_loss).__name__}.")
+    zeta = float(min_split_loss)
+    if not np.isfinite(zeta) or zeta < 0:
+        raise ValueError(f"min_split_loss must be a finite number >= 0, got {zeta}.")
+    scores = [_leaf_score(g[m].sum(), h[m].sum(), alpha) for m in (left, ~left)]
+    parent = _leaf_score(g.sum(), h.sum(), alpha)
+    return float(0.5 * (scores[0] + scores[1] - parent) - zeta)
