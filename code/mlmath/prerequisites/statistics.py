@@ -15,6 +15,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import stats
 
+from mlmath.prerequisites.optimization import _as_finite_vector
 from mlmath.validation import check_bool, check_positive_int
 
 __all__ = [
@@ -46,19 +47,9 @@ TestResult.__doc__ = """A test statistic and its p-value."""
 # ---------------------------------------------------------------------------------------------
 
 def _as_sample(x, name, *, min_size=1):
-    arr = np.asarray(x)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
-                                   or np.issubdtype(arr.dtype, np.bool_)):
-        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}.")
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be real, got a complex array.")
-    arr = arr.astype(np.float64)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array, got shape {arr.shape}.")
+    arr = _as_finite_vector(x, name)
     if arr.size < min_size:
         raise ValueError(f"{name} needs at least {min_size} values, got {arr.size}.")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinity.")
     return arr
 
 
@@ -101,6 +92,18 @@ def _check_counts(k, n):
 
 def _z(level):
     return stats.norm.ppf(0.5 + level / 2)
+
+
+def _proportion(k, n, level):
+    """Checked ``(p_hat, n, z)`` for an interval on a proportion."""
+    level = _check_level(level)
+    k, n = _check_counts(k, n)
+    return k / n, n, _z(level)
+
+
+def _clipped_interval(centre, half):
+    low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    return (float(low), float(high)) if low.ndim == 0 else (low, high)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,12 +286,8 @@ def wald_interval(k, n, level=0.95):
     -----
     Implements {eq}`eq-stat-wald` of the statistics chapter.
     """
-    level = _check_level(level)
-    k, n = _check_counts(k, n)
-    p = k / n
-    half = _z(level) * np.sqrt(p * (1 - p) / n)
-    low, high = np.clip(p - half, 0, 1), np.clip(p + half, 0, 1)
-    return (float(low), float(high)) if low.ndim == 0 else (low, high)
+    p, n, z = _proportion(k, n, level)
+    return _clipped_interval(p, z * np.sqrt(p * (1 - p) / n))
 
 
 def wilson_interval(k, n, level=0.95):
@@ -296,12 +295,9 @@ def wilson_interval(k, n, level=0.95):
 
     Parameters
     ----------
-    k : int or array-like of int
-        Numbers of successes, :math:`0 \le k \le n`.
-    n : int or array-like of int
-        Numbers of trials, ``>= 1``; broadcast against ``k``.
-    level : float, default=0.95
-        The confidence level, in :math:`(0, 1)`.
+    k, n, level
+        As in :func:`wald_interval`: successes :math:`0 \le k \le n`, trials ``n >= 1``
+        (arrays broadcast together), confidence level in :math:`(0, 1)`.
 
     Returns
     -------
@@ -312,14 +308,10 @@ def wilson_interval(k, n, level=0.95):
     -----
     Implements {eq}`eq-stat-wilson` of the statistics chapter.
     """
-    level = _check_level(level)
-    k, n = _check_counts(k, n)
-    z = _z(level)
-    p = k / n
+    p, n, z = _proportion(k, n, level)
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
-    low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
-    return (float(low), float(high)) if low.ndim == 0 else (low, high)
+    return _clipped_interval(centre, half)
 
 
 def bootstrap_ci(statistic, x, n_resamples=2000, level=0.95, random_state=None):
