@@ -50,3 +50,27 @@ def test_plot_coefficient_path(ax):
     assert len(ax.lines) == 4  # three paths and the zero line
     with pytest.raises(ValueError, match="n_features, 20"):
         plotting.plot_coefficient_path(ax, alphas, np.ones((3, 19)))
+
+
+def test_evaluate_on_grid_shapes_and_values():
+    from mlmath.plotting import evaluate_on_grid
+
+    g0, g1, v = evaluate_on_grid(lambda P: P[:, 0] + 10 * P[:, 1], (0, 1), (-1, 1),
+                                 resolution=(3, 5))
+    assert g0.shape == g1.shape == v.shape == (5, 3)
+    np.testing.assert_allclose(v, g0 + 10 * g1)
+    np.testing.assert_allclose(g0[0], [0, 0.5, 1])
+    _, _, proba = evaluate_on_grid(lambda P: np.column_stack([P[:, 0], 1 - P[:, 0]]),
+                                   (0, 1), (0, 1), resolution=4)
+    assert proba.shape == (4, 4, 2)
+
+
+def test_evaluate_on_grid_bad_input():
+    from mlmath.plotting import evaluate_on_grid
+
+    with pytest.raises(ValueError, match="at least 2 points"):
+        evaluate_on_grid(lambda P: P[:, 0], (0, 1), (0, 1), resolution=1)
+    with pytest.raises(ValueError, match="one value"):
+        evaluate_on_grid(lambda P: P[:3, 0], (0, 1), (0, 1), resolution=4)
+    with pytest.raises(ValueError):
+        evaluate_on_grid(lambda P: P[:, 0], (1, 0), (0, 1))

@@ -7,7 +7,13 @@ the same look and each helper is tested once.
 import matplotlib as mpl
 import numpy as np
 
-__all__ = ["use_book_style", "plot_loss_contours", "plot_fit_times", "plot_coefficient_path"]
+__all__ = [
+    "use_book_style",
+    "plot_loss_contours",
+    "plot_fit_times",
+    "plot_coefficient_path",
+    "evaluate_on_grid",
+]
 
 BOOK_STYLE = {
     "figure.figsize": (7.0, 4.2),
@@ -137,3 +143,37 @@ def plot_coefficient_path(ax, alphas, coefs, *, feature_names=None):
     ax.set_ylabel("coefficient")
     if feature_names is not None:
         ax.legend(ncol=2, fontsize=8)
+
+
+def evaluate_on_grid(fn, xlim, ylim, *, resolution=200):
+    """Evaluate a function of 2-D points on a regular grid, for decision-region plots.
+
+    Parameters
+    ----------
+    fn : callable
+        Maps an array of shape (n_points, 2) to values of shape (n_points,) or
+        (n_points, k): ``model.predict``, ``model.decision_function``,
+        ``model.predict_proba``, ...
+    xlim, ylim : tuple of float
+        ``(low, high)`` ranges of the first and second coordinate.
+    resolution : int or tuple of int, default=200
+        Grid points per axis, or ``(nx, ny)``.
+
+    Returns
+    -------
+    g0, g1 : ndarray of shape (ny, nx)
+        The grid's coordinates, as ``np.meshgrid`` gives them (ready for ``contourf``).
+    values : ndarray of shape (ny, nx) or (ny, nx, k)
+        ``fn`` at every grid point.
+    """
+    nx, ny = (resolution, resolution) if np.ndim(resolution) == 0 else resolution
+    for n, name in ((nx, "nx"), (ny, "ny")):
+        if isinstance(n, bool) or int(n) != n or n < 2:
+            raise ValueError(f"resolution must give at least 2 points per axis; {name}={n!r}.")
+    xlim, ylim = _check_limits(xlim, "xlim"), _check_limits(ylim, "ylim")
+    g0, g1 = np.meshgrid(np.linspace(*xlim, int(nx)), np.linspace(*ylim, int(ny)))
+    values = np.asarray(fn(np.column_stack([g0.ravel(), g1.ravel()])))
+    if values.shape[:1] != (g0.size,):
+        raise ValueError(f"fn must return one value (or row) per point: {g0.size} expected, "
+                         f"got shape {values.shape}.")
+    return g0, g1, values.reshape(g0.shape + values.shape[1:])

@@ -12,7 +12,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mlmath.validation import check_bool, check_sample_weight
 
-__all__ = ["BaseLinearModel", "center_data", "check_squares_representable"]
+__all__ = [
+    "BaseLinearModel",
+    "center_data",
+    "check_squares_representable",
+    "linear_class_scores",
+]
 
 
 def check_squares_representable(X):
@@ -158,3 +163,24 @@ class BaseLinearModel(RegressorMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         return tags
+
+
+def linear_class_scores(estimator, X):
+    """Scores ``X @ coef_.T + intercept_`` of a fitted linear classifier.
+
+    The shared ``decision_function`` of the linear classifiers (logistic regression, linear
+    SVM): one column per row of ``coef_``, flattened to shape (n_samples,) for two classes.
+
+    Parameters
+    ----------
+    estimator : fitted estimator with ``coef_`` (n_rows, n_features) and ``intercept_``
+    X : array-like of shape (n_samples, n_features)
+
+    Returns
+    -------
+    ndarray of shape (n_samples,) or (n_samples, n_rows)
+    """
+    check_is_fitted(estimator)
+    X = validate_data(estimator, X, dtype=np.float64, reset=False)
+    scores = X @ estimator.coef_.T + estimator.intercept_
+    return scores[:, 0] if scores.shape[1] == 1 else scores

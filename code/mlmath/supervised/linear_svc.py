@@ -17,8 +17,9 @@ import numpy as np
 from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
+from mlmath.supervised.linear_base import linear_class_scores
 from mlmath.validation import (
     check_bool,
     check_nonnegative_float,
@@ -298,10 +299,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         -------
         ndarray
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        scores = X @ self.coef_.T + self.intercept_
-        return scores[:, 0] if scores.shape[1] == 1 else scores
+        return linear_class_scores(self, X)
 
     def predict(self, X):
         """The class with the largest score (the sign of the score for two classes).

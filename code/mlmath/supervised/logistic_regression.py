@@ -21,9 +21,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_scalar
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from mlmath.numerics import log_sigmoid, log_softmax, softmax
+from mlmath.supervised.linear_base import linear_class_scores
 from mlmath.supervised.logistic_loss import (
     add_intercept_column,
     binary_hessian,
@@ -269,10 +270,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         -----
         Implements {eq}`eq-logreg-model` and {eq}`eq-logreg-softmax` (before the softmax).
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        scores = X @ self.coef_.T + self.intercept_
-        return scores[:, 0] if scores.shape[1] == 1 else scores
+        return linear_class_scores(self, X)
 
     def predict_log_proba(self, X):
         """Logarithm of the class probabilities, computed without overflow.
