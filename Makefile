@@ -21,11 +21,16 @@ JB_FLAGS := -W -n --keep-going
 CODE_HASH = $(shell cat requirements.txt code/pyproject.toml $$(find code/mlmath -type f -name '*.py' \
               | LC_ALL=C sort) | sha256sum | cut -c1-16)
 
-.PHONY: help venv book test pytest bench serve lint notebooks clean
+# MathJax 3 for the browser tests (the pages load it from a CDN; the tests serve this copy).
+MATHJAX_VERSION := 3.2.2
+MATHJAX := $(VENV)/mathjax/node_modules/mathjax
+
+.PHONY: help venv book test pytest browser-deps bench serve lint notebooks clean
 
 help:
 	@echo "make book       create .venv, install requirements.txt and mlmath, build _build/html"
 	@echo "make test       build the book (warnings fail), then every test, as CI does"
+	@echo "make browser-deps  MathJax for the browser tests (needs npm; Chromium: apt-get install chromium)"
 	@echo "make bench      fit time of each estimator relative to its scikit-learn twin"
 	@echo "make serve      serve _build/html at http://localhost:8000"
 	@echo "make lint       ruff over code/ and tests/"
@@ -52,10 +57,18 @@ book: $(STAMP)
 	@echo "The book is in $(BUILD)/html/index.html (make serve to browse it)."
 
 # The tests compare each chapter's re-executed outputs with those of the build: build first.
-test: book lint pytest
+# The browser tests run where Chromium and MathJax are installed and say so where they are not.
+test: book lint browser-deps pytest
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n 2
+
+browser-deps: $(STAMP)
+	@if [ -f $(MATHJAX)/es5/tex-mml-chtml.js ]; then :; \
+	elif command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/mathjax mathjax@$(MATHJAX_VERSION); \
+	else echo "npm not found: the browser tests will be skipped (they need MathJax from npm)"; fi
+	@command -v chromium >/dev/null || echo "chromium not found: the browser tests will be skipped (apt-get install chromium)"
 
 bench: $(STAMP)
 	$(BIN)/python code/benchmarks/bench_estimators.py

@@ -4,7 +4,15 @@
    comes from one place, ``CITATION.cff`` at the repository root (title of the book, authors,
    year, website), plus the chapter's own title and address, so no chapter holds a
    hand-written entry that could drift.
-2. The Colab launch button: sphinx-book-theme points it at the page's ``.md`` source, which
+2. Two corrections to the theme's settings, made inside the options Jupyter Book writes (setting
+   ``html_theme_options`` in ``_config.yml`` would replace its launch and repository buttons):
+   one search field, the sidebar's (pydata-sphinx-theme's header adds a second one), and a
+   default colour mode (left empty, the theme's first-visit script logs "Got invalid theme
+   mode" in every new reader's console).
+3. Each script once per page: the inline settings scripts of sphinx-thebe and
+   sphinx-togglebutton reach every page twice under Sphinx 7.4 and Jupyter Book 1.0, and the
+   second ``const THEBE_JS_URL`` is a JavaScript error in every reader's console.
+4. The Colab launch button: sphinx-book-theme points it at the page's ``.md`` source, which
    Colab cannot open. This extension points it instead at the ``.ipynb`` copy that the deploy
    workflow generates (jupytext) and publishes on the branch ``mlmath_colab_branch``.
 """
@@ -99,7 +107,29 @@ def point_colab_at_notebooks(app, pagename, templatename, context, doctree):
                 button["url"] = f"{head}/blob/{branch}/{Path(path).with_suffix('.ipynb')}"
 
 
+def one_search_field_and_a_colour_mode(app, config):
+    """Theme settings that Jupyter Book's ``_config.yml`` cannot express without losing others."""
+    config.html_theme_options = {**(config.html_theme_options or {}), "navbar_persistent": []}
+    config.html_context = {**(config.html_context or {}), "default_mode": "light"}
+
+
+def each_script_once(app, pagename, templatename, context, doctree):
+    """Drop the second copy of a script that a page would load twice."""
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        # An inline script's file name is None in one copy and "" in the other: compare the
+        # body and the other attributes.
+        key = (str(getattr(script, "filename", script) or ""),
+               repr(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
 def setup(app):
+    app.connect("html-page-context", each_script_once, priority=900)
+    app.connect("config-inited", one_search_field_and_a_colour_mode)
     app.add_config_value("mlmath_citation_file", "CITATION.cff", "env")
     app.add_config_value("mlmath_colab_branch", "notebooks", "html")
     app.add_directive("cite-this-chapter", CiteThisChapter)

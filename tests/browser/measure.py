@@ -1,0 +1,121 @@
+"""What the browser tests read off a rendered page, as JavaScript run in the page.
+
+Also a command for authors: ``python tests/browser/measure.py [page ...]`` serves the built book,
+opens each page (default: all) at a 1280-px window and lists every display equation that does
+not fit the text column, with its label and the start of its TeX, widest first.
+"""
+
+# Every display equation: its box, its number's box, the column's box and its TeX source.
+# Sphinx writes a display equation as <div class="math" id="equation-..."> holding an optional
+# <span class="eqno"> and the TeX; MathJax replaces the TeX by an <mjx-container>.
+DISPLAY_EQUATIONS_JS = r"""
+() => {
+  const texOf = new Map();
+  if (window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) {
+      if (item.typesetRoot) texOf.set(item.typesetRoot, item.math);
+    }
+  }
+  const box = (el) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width};
+  };
+  const column = document.querySelector("article.bd-article") || document.querySelector("main");
+  return Array.from(document.querySelectorAll("div.math")).map((div) => {
+    const container = div.querySelector("mjx-container");
+    const math = container ? container.querySelector("mjx-math") : null;
+    let scroller = null;
+    for (let el = math; el && el !== column; el = el.parentElement) {
+      const style = getComputedStyle(el);
+      if (["auto", "scroll"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+        scroller = el;
+        break;
+      }
+    }
+    return {
+      id: div.id || "",
+      tex: container ? (texOf.get(container) || "") : div.textContent,
+      typeset: Boolean(container),
+      error: Boolean(div.querySelector("mjx-merror")),
+      div: box(div),
+      math: box(math),
+      eqno: box(div.querySelector("span.eqno")),
+      column: box(column),
+      scrollable: Boolean(scroller),
+      visible: div.getClientRects().length > 0,
+    };
+  });
+}
+"""
+
+
+def _overlap(a, b):
+    return a["left"] < b["right"] - 0.5 and b["left"] < a["right"] - 0.5 and \
+        a["top"] < b["bottom"] - 0.5 and b["top"] < a["bottom"] - 0.5
+
+
+def misfits(equations):
+    """The display equations that do not fit their column, as (overflow in px, equation).
+
+    An equation fits when its rendered math lies inside the equation's box and the text column,
+    and does not run into its number.
+    """
+    out = []
+    for eq in equations:
+        if not eq["visible"] or eq["math"] is None:
+            continue
+        m, d, c = eq["math"], eq["div"], eq["column"]
+        right = min(d["right"], c["right"])
+        over = max(m["right"] - right, d["left"] - m["left"], c["left"] - m["left"], 0.0)
+        if eq["eqno"] and _overlap(m, eq["eqno"]):
+            over = max(over, m["right"] - eq["eqno"]["left"], 1.0)
+        if over > 0.5:
+            out.append((over, eq))
+    return sorted(out, key=lambda pair: -pair[0])
+
+
+def clipped(equations):
+    """Equations cut off at a narrow window: too wide, and no scroll box to reach the rest."""
+    return [eq for over, eq in misfits(equations) if not eq["scrollable"]]
+
+
+def main(argv):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "book" / "_ext"))
+    import browser_support as fx
+    from mlmath_book import toc_files
+    from playwright.sync_api import sync_playwright
+
+    pages = argv or [f + ".html" for f in toc_files(fx.ROOT)]
+    total = 0
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=fx.chromium_path(),
+                                     args=["--headless", "--no-sandbox"])
+        server = fx.serve()
+        base = server.__enter__()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        for path in pages:
+            page = context.new_page()
+            page.route("**/*", fx.route_offline)
+            page.goto(base + path, wait_until="load")
+            page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
+            bad = misfits(page.evaluate(DISPLAY_EQUATIONS_JS))
+            total += len(bad)
+            print(f"{path}: {len(bad)} display equation(s) too wide")
+            for over, eq in bad:
+                print(f"  +{over:5.0f}px  {eq['id'] or '(unlabelled)'}  {eq['tex'][:90]!r}")
+            page.close()
+        server.__exit__(None, None, None)
+        browser.close()
+    print(f"{total} in all")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
+    raise SystemExit(main(sys.argv[1:]))
