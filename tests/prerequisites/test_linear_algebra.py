@@ -2,9 +2,10 @@
 
 Gram–Schmidt against numpy's Householder QR (reconstruction, orthogonality, the same factors up
 to signs), the projection matrix's properties and closest-point property against least squares,
-power iteration's eigenpair against scipy and its rates |lambda_2/lambda_1|^t and ^(2t), the
-Eckart–Young optimality against random rank-k matrices, the identity ||A||_2 = s_max, and the
-perturbation bound of linear systems on random systems; then bad input.
+the gradient of the Rayleigh quotient against central differences, power iteration's eigenpair
+against scipy and its rates |lambda_2/lambda_1|^t and ^(2t), the Eckart–Young optimality against
+random rank-k matrices, the identity ||A||_2 = s_max, the perturbation bound of linear systems and
+the sensitivity bound of least squares on random problems; then bad input.
 """
 
 import numpy as np
@@ -107,6 +108,23 @@ def test_rayleigh_quotient_bounds():
     assert np.all(r <= 4.0 + 1e-12) and np.all(r >= -3.0 - 1e-12)
     assert np.isclose(la.rayleigh_quotient(A, Q[:, 3]), 4.0)
     assert np.isclose(la.rayleigh_quotient(A, Q[:, 0]), -3.0)
+
+
+def test_rayleigh_quotient_gradient():
+    """eq-la-rayleigh-gradient against central differences; zero exactly at eigenvectors."""
+    from mlmath.prerequisites.calculus import numerical_gradient
+
+    rng = np.random.default_rng(12)
+    A, Q = random_symmetric(rng, [-2.0, 0.3, 1.5, 3.0, 5.0])
+    for x in rng.standard_normal((20, 5)) * 2:
+        grad = 2 * (A @ x - la.rayleigh_quotient(A, x) * x) / (x @ x)
+        numeric = numerical_gradient(lambda v: la.rayleigh_quotient(A, v), x)
+        np.testing.assert_allclose(numeric, grad, atol=1e-8)
+        assert np.linalg.norm(grad) > 1e-6  # a random vector is not an eigenvector
+    for j in range(5):
+        q = 3.0 * Q[:, j]
+        grad = 2 * (A @ q - la.rayleigh_quotient(A, q) * q) / (q @ q)
+        np.testing.assert_allclose(grad, 0.0, atol=1e-12)
 
 
 def test_power_iteration_eigenpair():
@@ -220,6 +238,27 @@ def test_perturbation_bound_on_random_systems():
     x, dx = np.linalg.solve(A, b), np.linalg.solve(A, db)
     ratio = (np.linalg.norm(dx) / np.linalg.norm(x)) / (np.linalg.norm(db) / np.linalg.norm(b))
     assert np.isclose(ratio, la.condition_number(A), rtol=1e-8)
+
+
+def test_least_squares_sensitivity_bound():
+    """eq-la-ls-sensitivity (Golub-Van Loan, Thm 5.3.1) on random problems and perturbations."""
+    rng = np.random.default_rng(13)
+    beta = 1e-10
+    for _ in range(200):
+        n, d = int(rng.integers(6, 30)), int(rng.integers(2, 6))
+        A = matrix_with_condition(rng, n, d, 10.0 ** rng.uniform(0, 4))
+        y = rng.standard_normal(n) * np.r_[np.ones(d), 10.0 ** rng.uniform(-3, 1) * np.ones(n - d)]
+        x = lstsq_svd(A, y)
+        sin_theta = np.linalg.norm(y - A @ x) / np.linalg.norm(y)
+        cos_theta = np.sqrt(1 - sin_theta**2)
+        kappa = la.condition_number(A)
+        dA = rng.standard_normal(A.shape)
+        dA *= beta * np.linalg.norm(A, 2) / np.linalg.norm(dA, 2)
+        dy = rng.standard_normal(n)
+        dy *= beta * np.linalg.norm(y) / np.linalg.norm(dy)
+        dx = lstsq_svd(A + dA, y + dy) - x
+        bound = beta * (2 * kappa / cos_theta + kappa**2 * sin_theta / cos_theta)
+        assert np.linalg.norm(dx) / np.linalg.norm(x) <= bound * (1 + 1e-3)
 
 
 # ---------------------------------------------------------------------------------------------

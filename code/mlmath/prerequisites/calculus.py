@@ -86,8 +86,8 @@ def numerical_gradient(f, x, h=None):
     x : array-like of any shape
         The point, finite.
     h : float or None, default=None
-        The step. ``None`` uses :math:`h_j = \epsilon^{1/3}\max(1, |x_j|)` per entry, the step
-        that balances truncation and rounding error.
+        The step. ``None`` uses :math:`h_j = \epsilon_{\mathrm{mach}}^{1/3}\max(1, |x_j|)` per
+        entry, the step that balances truncation and rounding error.
 
     Returns
     -------
@@ -124,7 +124,7 @@ def numerical_jacobian(f, x, h=None):
     x : array-like of any shape
         The point, finite.
     h : float or None, default=None
-        The step; ``None`` uses :math:`\epsilon^{1/3}\max(1, |x_j|)` per entry.
+        The step; ``None`` uses :math:`\epsilon_{\mathrm{mach}}^{1/3}\max(1, |x_j|)` per entry.
 
     Returns
     -------
@@ -165,9 +165,9 @@ def numerical_hessian(f, x, h=None):
     x : array-like of shape (d,)
         The point, finite.
     h : float or None, default=None
-        The step; ``None`` uses :math:`h_j = \epsilon^{1/4}\max(1, |x_j|)`, the step that
-        balances the :math:`O(h^2)` truncation error against the :math:`O(\epsilon/h^2)`
-        rounding error of a second difference.
+        The step; ``None`` uses :math:`h_j = \epsilon_{\mathrm{mach}}^{1/4}\max(1, |x_j|)`, the
+        step that balances the :math:`O(h^2)` truncation error against the
+        :math:`O(\epsilon_{\mathrm{mach}}/h^2)` rounding error of a second difference.
 
     Returns
     -------
@@ -215,8 +215,8 @@ def check_gradient(f, grad, x, h=None):
     error : float
         :math:`\|g - \hat g\| / \max(\|g\|, \|\hat g\|)`, with :math:`g` = ``grad(x)`` and
         :math:`\hat g` the numerical gradient (0 when both vanish). A correct gradient gives
-        about :math:`\epsilon^{2/3} \approx 10^{-10}` or less on a well-scaled problem; a wrong
-        one, a number of order one.
+        about :math:`\epsilon_{\mathrm{mach}}^{2/3} \approx 10^{-10}` or less on a well-scaled
+        problem; a wrong one, a number of order one.
 
     Notes
     -----
@@ -265,9 +265,10 @@ def leaf_weight(g, h, alpha=0.0):
     Parameters
     ----------
     g : array-like of shape (n_leaf,)
-        First derivatives :math:`g_i` of the loss in the prediction, for the samples of the leaf.
+        First derivatives :math:`\ell'_i` of the loss in the prediction, for the samples of the
+        leaf (XGBoost's :math:`g_i`).
     h : array-like of shape (n_leaf,)
-        Second derivatives :math:`h_i \ge 0`.
+        Second derivatives :math:`\ell''_i \ge 0` (XGBoost's :math:`h_i`).
     alpha : float, default=0.0
         L2 penalty on the leaf value (XGBoost's ``reg_lambda``); :math:`H + \alpha` must be > 0.
 
@@ -275,7 +276,7 @@ def leaf_weight(g, h, alpha=0.0):
     -------
     c : float
         The minimiser :math:`-G/(H + \alpha)` of :math:`Gc + \frac12(H + \alpha)c^2`, with
-        :math:`G = \sum_i g_i`, :math:`H = \sum_i h_i`.
+        :math:`G = \sum_i \ell'_i`, :math:`H = \sum_i \ell''_i`.
     objective : float
         The minimum value, :math:`-\frac12 G^2/(H + \alpha)`.
 

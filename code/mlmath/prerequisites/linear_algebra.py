@@ -270,8 +270,14 @@ def condition_number(A):
     r"""The 2-norm condition number :math:`\kappa(\mA) = s_{\max}/s_{\min}`.
 
     Implements {eq}`eq-la-condition-number` of the linear algebra chapter. For a rectangular
-    ``A`` the smallest of its :math:`\min(n, d)` singular values is used (the condition number of
-    least squares when :math:`n \ge d`); a matrix without full rank has :math:`\kappa = \infty`.
+    ``A`` the smallest of its :math:`\min(n, d)` singular values is used; a matrix without full
+    rank has :math:`\kappa = \infty`. For a square system, :math:`\kappa` bounds the relative
+    change of the solution per relative change of the right-hand side
+    ({eq}`eq-la-perturbation`). For least squares with ``A`` of full column rank it does not
+    suffice: the sensitivity also depends on the angle :math:`\theta` between :math:`\vy` and
+    :math:`\col(\mA)`, and is of order :math:`\kappa + \kappa^2\tan\theta`
+    ({eq}`eq-la-ls-sensitivity`), so :math:`\kappa` alone describes it only when the residual is
+    small.
 
     Parameters
     ----------

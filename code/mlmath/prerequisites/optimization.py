@@ -325,30 +325,30 @@ def newton_method(f, grad, hess, w0, *, damped=True, max_iter=50, tol=1e-10, c=1
 # quadratic programs
 # ---------------------------------------------------------------------------------------------
 
-def _check_qp(Q, c):
+def _check_qp(F, c):
     c = _as_finite_vector(c, "c")
-    Q = _as_finite_matrix(Q, "Q", shape=(c.size, c.size))
-    if not np.allclose(Q, Q.T, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(Q).max())):
-        raise ValueError("Q must be symmetric.")
-    return Q, c
+    F = _as_finite_matrix(F, "F", shape=(c.size, c.size))
+    if not np.allclose(F, F.T, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(F).max())):
+        raise ValueError("F must be symmetric.")
+    return F, c
 
 
-def solve_equality_qp(Q, c, A, b):
+def solve_equality_qp(F, c, A, b):
     r"""Minimise a quadratic subject to linear equality constraints, through the KKT system.
 
-    The problem is :math:`\min_{\vw} \frac12\vw^\top\mQ\vw + \mathbf{c}^\top\vw` subject to
+    The problem is :math:`\min_{\vw} \frac12\vw^\top\mathbf{F}\vw + \mathbf{c}^\top\vw` subject to
     :math:`\mA\vw = \mathbf{b}` {eq}`eq-opt-eq-qp`.
 
     Solves the KKT system {eq}`eq-opt-kkt-system`,
-    :math:`\begin{bmatrix}\mQ & \mA^\top\\ \mA & \mathbf{0}\end{bmatrix}
+    :math:`\begin{bmatrix}\mathbf{F} & \mA^\top\\ \mA & \mathbf{0}\end{bmatrix}
     \begin{bmatrix}\vw\\ \boldsymbol{\nu}\end{bmatrix} =
     \begin{bmatrix}-\mathbf{c}\\ \mathbf{b}\end{bmatrix}`, which is non-singular exactly when
-    :math:`\mA` has full row rank and :math:`\mQ` is positive definite on the null space of
-    :math:`\mA` (for :math:`\mQ \succeq 0`); its solution is then the unique minimiser.
+    :math:`\mA` has full row rank and :math:`\mathbf{F}` is positive definite on the null space of
+    :math:`\mA` (for :math:`\mathbf{F} \succeq 0`); its solution is then the unique minimiser.
 
     Parameters
     ----------
-    Q : ndarray of shape (d, d)
+    F : ndarray of shape (d, d)
         Symmetric positive semidefinite matrix.
     c : ndarray of shape (d,)
     A : ndarray of shape (p, d)
@@ -368,7 +368,7 @@ def solve_equality_qp(Q, c, A, b):
         If the KKT matrix is singular (dependent constraints, or a direction of the feasible set
         along which the objective is flat, so the minimiser is not unique or does not exist).
     """
-    Q, c = _check_qp(Q, c)
+    F, c = _check_qp(F, c)
     d = c.size
     b = np.asarray(b, dtype=np.float64).reshape(-1)
     if not np.all(np.isfinite(b)):
@@ -379,7 +379,7 @@ def solve_equality_qp(Q, c, A, b):
     A = _as_finite_matrix(A, "A", shape=(b.size, d))
     p = b.size
     K = np.zeros((d + p, d + p))
-    K[:d, :d] = Q
+    K[:d, :d] = F
     K[:d, d:] = A.T
     K[d:, :d] = A
     rhs = np.concatenate([-c, b])
@@ -389,26 +389,26 @@ def solve_equality_qp(Q, c, A, b):
     s = scipy.linalg.svdvals(K, check_finite=False)
     if s[-1] <= np.finfo(float).eps * (d + p) * max(s[0], scale) * 10:
         raise np.linalg.LinAlgError(
-            "The KKT matrix is singular: the rows of A are linearly dependent, or Q is not "
+            "The KKT matrix is singular: the rows of A are linearly dependent, or F is not "
             "positive definite on the null space of A (the minimiser is not unique)."
         )
     sol = scipy.linalg.solve(K, rhs, assume_a="sym", check_finite=False)
     return sol[:d], sol[d:]
 
 
-def qp_dual_function(Q, c, G, h, lam):
+def qp_dual_function(F, c, G, h, lam):
     r"""Dual function of a QP with linear inequality constraints.
 
-    The primal problem is :math:`\min \frac12\vw^\top\mQ\vw + \mathbf{c}^\top\vw` subject to
+    The primal problem is :math:`\min \frac12\vw^\top\mathbf{F}\vw + \mathbf{c}^\top\vw` subject to
     :math:`\mathbf{G}\vw \le \mathbf{h}`. Implements {eq}`eq-opt-qp-dual`,
-    :math:`D(\boldsymbol{\lambda}) = -\frac12\mathbf{u}^\top\mQ^{-1}\mathbf{u}
+    :math:`D(\boldsymbol{\lambda}) = -\frac12\mathbf{u}^\top\mathbf{F}^{-1}\mathbf{u}
     - \mathbf{h}^\top\boldsymbol{\lambda}` with
     :math:`\mathbf{u} = \mathbf{c} + \mathbf{G}^\top\boldsymbol{\lambda}`, the minimum of the
-    Lagrangian over :math:`\vw`, for positive definite :math:`\mQ`.
+    Lagrangian over :math:`\vw`, for positive definite :math:`\mathbf{F}`.
 
     Parameters
     ----------
-    Q : ndarray of shape (d, d)
+    F : ndarray of shape (d, d)
         Symmetric positive definite.
     c : ndarray of shape (d,)
     G : ndarray of shape (m, d)
@@ -420,17 +420,17 @@ def qp_dual_function(Q, c, G, h, lam):
     -------
     D : float or ndarray of shape (k,)
     """
-    Q, c = _check_qp(Q, c)
+    F, c = _check_qp(F, c)
     h = _as_finite_vector(h, "h")
     G = _as_finite_matrix(G, "G", shape=(h.size, c.size))
     lam = np.asarray(lam, dtype=np.float64)
     if lam.shape[-1:] != (h.size,) or lam.ndim > 2:
         raise ValueError(f"lam must have shape ({h.size},) or (k, {h.size}); got {lam.shape}.")
     try:
-        factor = scipy.linalg.cho_factor(Q, lower=True, check_finite=False)
+        factor = scipy.linalg.cho_factor(F, lower=True, check_finite=False)
     except np.linalg.LinAlgError as exc:
         raise np.linalg.LinAlgError(
-            "Q must be positive definite for the dual function to have this closed form."
+            "F must be positive definite for the dual function to have this closed form."
         ) from exc
     u = c + lam @ G  # (..., d): c + G^T lam for each lam
     v = scipy.linalg.cho_solve(factor, np.atleast_2d(u).T, check_finite=False).T
@@ -438,10 +438,10 @@ def qp_dual_function(Q, c, G, h, lam):
     return float(D[0]) if lam.ndim == 1 else D
 
 
-def solve_qp_by_enumeration(Q, c, G, h, *, tol=1e-9):
+def solve_qp_by_enumeration(F, c, G, h, *, tol=1e-9):
     r"""Solve a small convex QP with inequality constraints by checking the KKT conditions.
 
-    Minimises :math:`\frac12\vw^\top\mQ\vw + \mathbf{c}^\top\vw` subject to
+    Minimises :math:`\frac12\vw^\top\mathbf{F}\vw + \mathbf{c}^\top\vw` subject to
     :math:`\mathbf{G}\vw \le \mathbf{h}`. For every candidate set :math:`S` of active
     constraints (smallest sets first) it solves the equality-constrained QP with
     :math:`\mathbf{G}_S\vw = \mathbf{h}_S` by :func:`solve_equality_qp` and accepts the first
@@ -452,7 +452,7 @@ def solve_qp_by_enumeration(Q, c, G, h, *, tol=1e-9):
 
     Parameters
     ----------
-    Q : ndarray of shape (d, d)
+    F : ndarray of shape (d, d)
         Symmetric positive semidefinite.
     c : ndarray of shape (d,)
     G : ndarray of shape (m, d)
@@ -476,18 +476,18 @@ def solve_qp_by_enumeration(Q, c, G, h, *, tol=1e-9):
         If no active set passes the checks (the problem is infeasible or unbounded), or
         ``m > 20``.
     """
-    Q, c = _check_qp(Q, c)
+    F, c = _check_qp(F, c)
     h = _as_finite_vector(h, "h")
     G = _as_finite_matrix(G, "G", shape=(h.size, c.size))
     m, d = G.shape
     if m > 20:
         raise ValueError(f"Enumerating the 2^m active sets is for m <= 20; got m = {m}.")
-    scale = max(1.0, np.abs(G).max(), np.abs(h).max(), np.abs(Q).max(), np.abs(c).max())
+    scale = max(1.0, np.abs(G).max(), np.abs(h).max(), np.abs(F).max(), np.abs(c).max())
     for size in range(0, min(m, d) + 1):
         for active in combinations(range(m), size):
             idx = list(active)
             try:
-                w, lam_s = solve_equality_qp(Q, c, G[idx], h[idx])
+                w, lam_s = solve_equality_qp(F, c, G[idx], h[idx])
             except np.linalg.LinAlgError:
                 continue
             if np.all(G @ w - h <= tol * scale) and np.all(lam_s >= -tol * scale):
