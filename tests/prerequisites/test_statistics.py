@@ -324,6 +324,21 @@ def test_permutation_test_exact_against_exhaustive_enumeration():
     assert abs(mc.pvalue - res.pvalue) < 0.01
 
 
+def test_permutation_test_exact_or_monte_carlo_is_chosen_by_n_permutations_not_by_n():
+    # as the statistics chapter says: None enumerates all 2^n patterns (n <= 20 only); an
+    # integer B gives the Monte Carlo p-value (1 + count)/(1 + B), for small and large n alike
+    rng = np.random.default_rng(16)
+    for n in (7, 25):
+        a, b = rng.normal(size=n), rng.normal(size=n)
+        mc = paired_permutation_test(a, b, n_permutations=99, random_state=0)
+        assert 1 / 100 <= mc.pvalue <= 1
+        np.testing.assert_allclose(mc.pvalue * 100, round(mc.pvalue * 100), atol=1e-9)
+    exact = paired_permutation_test(a[:7], b[:7], n_permutations=None)
+    np.testing.assert_allclose(exact.pvalue * 2**7, round(exact.pvalue * 2**7), atol=1e-9)
+    with pytest.raises(ValueError, match="n <= 20"):
+        paired_permutation_test(a, b, n_permutations=None)
+
+
 def test_permutation_test_detects_a_real_difference_and_scipy_agrees():
     rng = np.random.default_rng(13)
     a = rng.normal(0.5, 1, 60)

@@ -100,8 +100,8 @@ def sample_mvn(mean, cov, n_samples, random_state=None):
     :math:`\boldsymbol\mu` and covariance
     :math:`\boldsymbol\Sigma`. :math:`\mathbf{L}` is the Cholesky factor when
     :math:`\boldsymbol\Sigma \succ 0`; for a singular positive semidefinite covariance (a degenerate
-    Gaussian, with no density) it is :math:`\mathbf{V}\diag(\sqrt{\lambda_j})` from the
-    eigendecomposition.
+    Gaussian, with no density) it is :math:`\mQ\boldsymbol\Lambda^{1/2}` from the
+    eigendecomposition :math:`\boldsymbol\Sigma = \mQ\boldsymbol\Lambda\mQ^\top`.
 
     Parameters
     ----------
@@ -132,7 +132,7 @@ def sample_mvn(mean, cov, n_samples, random_state=None):
     except np.linalg.LinAlgError:
         _check_psd(cov)
         eigval, eigvec = np.linalg.eigh(cov)
-        factor = eigvec * np.sqrt(np.clip(eigval, 0.0, None))  # V diag(sqrt(lambda))
+        factor = eigvec * np.sqrt(np.clip(eigval, 0.0, None))  # Q Lambda^{1/2}
     rng = check_random_state(random_state)
     Z = rng.standard_normal((int(n_samples), mean.shape[0]))  # (n, d), rows z_i^T
     return mean + Z @ factor.T  # row i: (mu + L z_i)^T
@@ -288,17 +288,18 @@ def running_mean(x, axis=0):
 
 
 def kolmogorov_distance(samples, cdf):
-    r"""The Kolmogorov distance :math:`\sup_x \lvert F_m(x) - F(x) \rvert` of a sample to a cdf.
+    r"""The Kolmogorov distance of the empirical cdf of a sample to a cdf.
 
-    Implements {eq}`eq-prob-kolmogorov` of the probability chapter. The empirical cdf
-    :math:`F_m` of the sorted sample :math:`x_{(1)} \le \dots \le x_{(m)}` jumps from
-    :math:`(i-1)/m` to :math:`i/m` at :math:`x_{(i)}` and :math:`F` is non-decreasing, so the
-    supremum is attained at a jump: :math:`\max_i \max\big(i/m - F(x_{(i)}),\, F(x_{(i)}) -
-    (i-1)/m\big)` for a continuous :math:`F`.
+    Implements {eq}`eq-prob-kolmogorov` of the probability chapter, the distance
+    :math:`\Delta(\hat F_N, F)`, for the empirical cdf :math:`\hat F_N` of a sample. It jumps
+    from :math:`(i-1)/N` to :math:`i/N` at :math:`x_{(i)}`, the :math:`i`-th of the sorted sample
+    :math:`x_{(1)} \le \dots \le x_{(N)}`, and :math:`F` is non-decreasing, so the supremum is
+    attained at a jump: :math:`\max_i \max\big(i/N - F(x_{(i)}),\, F(x_{(i)}) - (i-1)/N\big)` for
+    a continuous :math:`F`.
 
     Parameters
     ----------
-    samples : array-like of shape (m,)
+    samples : array-like of shape (N,)
         The sample.
     cdf : callable
         The continuous cdf :math:`F`, vectorised: ``cdf(x)`` returns values in ``[0, 1]``.

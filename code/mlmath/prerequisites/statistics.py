@@ -140,7 +140,7 @@ def gaussian_mle(x):
 
 
 def bernoulli_mle(x):
-    r"""Maximum likelihood estimate :math:`\hat p = k/n` of a Bernoulli parameter.
+    r"""Maximum likelihood estimate :math:`\hat\theta = k/n` of a Bernoulli parameter.
 
     Parameters
     ----------
@@ -198,7 +198,7 @@ def gaussian_mean_posterior(x, sigma, prior_mean=0.0, prior_std=1.0):
     r"""Posterior of a Gaussian mean with known noise under a Gaussian prior.
 
     The model is :math:`x_i \mid \mu \sim \Normal(\mu, \sigma^2)` independently, with prior
-    :math:`\mu \sim \Normal(m_0, \tau_0^2)`.
+    :math:`\mu \sim \Normal(\mu_0, \tau_0^2)`.
 
     Parameters
     ----------
@@ -207,12 +207,12 @@ def gaussian_mean_posterior(x, sigma, prior_mean=0.0, prior_std=1.0):
     sigma : float
         The known noise standard deviation, ``> 0``.
     prior_mean, prior_std : float, default=0.0, 1.0
-        :math:`m_0` and :math:`\tau_0 > 0`.
+        :math:`\mu_0` and :math:`\tau_0 > 0`.
 
     Returns
     -------
     mean : float
-        The posterior mean :math:`m_n`, which is also the MAP estimate.
+        The posterior mean :math:`\mu_n`, which is also the MAP estimate.
     std : float
         The posterior standard deviation :math:`\tau_n`.
 
@@ -266,7 +266,7 @@ def mean_interval(x, level=0.95, *, sigma=None):
 
 
 def wald_interval(k, n, level=0.95):
-    r"""Wald interval :math:`\hat p \pm z\sqrt{\hat p(1-\hat p)/n}` for a proportion.
+    r"""Wald interval :math:`\hat\theta \pm z\sqrt{\hat\theta(1-\hat\theta)/n}` for a proportion.
 
     Parameters
     ----------
@@ -430,8 +430,8 @@ def paired_t_test(scores_a, scores_b):
     Returns
     -------
     TestResult
-        :math:`t = \bar d/(s_d/\sqrt n)` and its two-sided p-value from Student's distribution
-        with :math:`n - 1` degrees of freedom.
+        :math:`t = \bar\Delta/(s_\Delta/\sqrt n)` and its two-sided p-value from Student's
+        distribution with :math:`n - 1` degrees of freedom.
 
     Notes
     -----
@@ -451,24 +451,25 @@ def paired_permutation_test(scores_a, scores_b, n_permutations=9999, random_stat
     r"""Two-sided sign-flip permutation test of equal mean for paired scores.
 
     Under the null hypothesis each pair :math:`(a_i, b_i)` is exchangeable, so the sign of each
-    difference :math:`d_i = a_i - b_i` is a fair coin given :math:`|d_i|`. The statistic is
-    :math:`|\bar d|`.
+    difference :math:`\Delta_i = a_i - b_i` is a fair coin given :math:`|\Delta_i|`. The statistic
+    is :math:`|\bar\Delta|`.
 
     Parameters
     ----------
     scores_a, scores_b : array-like of shape (n,)
         Paired scores.
     n_permutations : int or None, default=9999
-        Number :math:`B` of random sign patterns; the p-value is :math:`(1 + \#\{|\bar d^*| \ge
-        |\bar d|\})/(1 + B)`. ``None``: all :math:`2^n` patterns (``n <= 20``), the exact
-        p-value :math:`\#\{|\bar d^*| \ge |\bar d|\}/2^n`.
+        An integer :math:`B`: the Monte Carlo p-value :math:`(1 + \#\{|\bar\Delta^*| \ge
+        |\bar\Delta|\})/(1 + B)` over :math:`B` sign patterns drawn independently and uniformly,
+        for any ``n``. ``None``: all :math:`2^n` patterns, the exact p-value
+        :math:`\#\{|\bar\Delta^*| \ge |\bar\Delta|\}/2^n`, allowed only for ``n <= 20``.
     random_state : int, Generator or None, default=None
         Seed of the random signs.
 
     Returns
     -------
     TestResult
-        ``statistic`` :math:`\bar d` and the two-sided ``pvalue``.
+        ``statistic`` :math:`\bar\Delta` and the two-sided ``pvalue``.
 
     Notes
     -----
@@ -497,19 +498,19 @@ def paired_permutation_test(scores_a, scores_b, n_permutations=9999, random_stat
 
 
 def bonferroni(pvalues):
-    r"""Bonferroni-adjusted p-values :math:`\min(1, m\,p_j)` for :math:`m` tests.
+    r"""Bonferroni-adjusted p-values :math:`\min(1, K\,p_j)` for :math:`K` tests.
 
     Rejecting the hypotheses whose adjusted p-value is at most :math:`\delta` keeps the
     probability of any false rejection at most :math:`\delta`.
 
     Parameters
     ----------
-    pvalues : array-like of shape (m,)
+    pvalues : array-like of shape (K,)
         p-values in :math:`[0, 1]`.
 
     Returns
     -------
-    ndarray of shape (m,)
+    ndarray of shape (K,)
 
     Notes
     -----
