@@ -101,6 +101,8 @@ def test_early_stopping_filter_is_sandwiched_by_ridge(t):
     assert np.all(g <= np.minimum(1, u) + 1e-15)
     assert np.all(np.minimum(1, u) <= 2 * r + 1e-15)
     assert np.all(u - u**2 <= r + 1e-15)
+    # part 4: the shortfalls 1 - g_t and 1 - r_alpha are not within a constant factor
+    assert np.all(1 - g <= (1 + u) * np.exp(-u) * (1 - r) + 1e-15)
 
 
 def test_early_stopping_norm_between_ridge_and_twice_ridge():
@@ -182,6 +184,54 @@ def test_penalty_of_the_solution_decreases_with_alpha():
     assert np.all(np.diff(l1) >= -1e-8)  # non-decreasing as alpha decreases
     losses = [squared_loss(X, y, coefs[:, k]) for k in range(alphas.size)]
     assert np.all(np.diff(losses) <= 1e-10)
+
+
+def test_paths_are_continuous_with_the_least_squares_limit():
+    # prop-reg-path: the penalty of the solution moves continuously with alpha, from its
+    # least-squares value (alpha -> 0) down to 0; on a fine grid no step is a jump.
+    X, y = make_data(seed=10)
+    n = X.shape[0]
+    w_ls = np.linalg.lstsq(X, y, rcond=None)[0]
+    alphas, coefs = lasso_path(X, y, n_alphas=300, eps=1e-5, tol=1e-12)
+    l1 = np.abs(coefs).sum(axis=0)
+    assert np.all(np.diff(l1) >= -1e-8)
+    assert np.max(np.diff(l1)) < 0.05 * np.abs(w_ls).sum()
+    assert abs(l1[-1] - np.abs(w_ls).sum()) < 1e-3 * np.abs(w_ls).sum()
+    grid = np.geomspace(1e-6, 1e3, 400)
+    l2 = np.array([np.linalg.norm(ridge_cholesky(X, y, n * a)) for a in grid])
+    assert np.all(np.diff(l2) <= 1e-12) and np.max(-np.diff(l2)) < 0.05 * l2[0]
+    assert abs(l2[0] - np.linalg.norm(w_ls)) < 1e-4 * np.linalg.norm(w_ls)
+
+
+def wide_data():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((8, 15)), rng.standard_normal(8)  # rank 8 < 15 features
+    X, y = X - X.mean(axis=0), y - y.mean()
+    w_min_norm = np.linalg.lstsq(X, y, rcond=None)[0]
+    # the smallest l1 norm of a least-squares solution, by an LP on the normal equations
+    d = X.shape[1]
+    gram = X.T @ X
+    res = scipy.optimize.linprog(np.ones(2 * d), A_eq=np.hstack([gram, -gram]), b_eq=X.T @ y,
+                                 bounds=[(0, None)] * (2 * d), method="highs")
+    return X, y, w_min_norm, res.fun
+
+
+def test_l1_radius_not_binding_on_a_wide_design_gives_zero_alpha():
+    X, y, w_min_norm, l1_min = wide_data()
+    assert l1_min < np.abs(w_min_norm).sum() - 1e-3  # the two least-squares norms differ
+    radius = 0.5 * (l1_min + np.abs(w_min_norm).sum())
+    alpha, w = penalty_for_radius(X, y, radius, penalty="l1")
+    assert alpha == 0.0 and np.abs(w).sum() <= radius + 1e-9
+    np.testing.assert_allclose(X @ w, X @ w_min_norm, atol=1e-8)  # a least-squares solution
+
+
+def test_l1_radius_below_the_least_squares_norm_on_a_wide_design():
+    X, y, _, l1_min = wide_data()
+    radius = 0.5 * l1_min
+    alpha, w = penalty_for_radius(X, y, radius, penalty="l1")
+    assert alpha > 0 and abs(np.abs(w).sum() - radius) <= 1e-6 * radius
+    w_con = constrained_slsqp(X, y, radius, "l1")
+    assert squared_loss(X, y, w) <= squared_loss(X, y, w_con) + 1e-8
 
 
 # --------------------------------------------------------------------------------------------

@@ -212,9 +212,9 @@ def _check_thresholds(thresholds):
 def threshold_classifiers(x, thresholds):
     r"""Predictions of the class of threshold classifiers on a grid, both orientations.
 
-    The class holds, for each grid value :math:`t_k`, the classifier
-    :math:`x \mapsto \mathbb{I}[x \ge t_k]` (rows ``0, ..., G-1``) and its complement
-    :math:`x \mapsto \mathbb{I}[x < t_k]` (rows ``G, ..., 2G-1``): :math:`2G` hypotheses.
+    The class holds, for each grid value :math:`\theta_g`, the classifier
+    :math:`x \mapsto \mathbb{I}[x \ge \theta_g]` (rows ``0, ..., G-1``) and its complement
+    :math:`x \mapsto \mathbb{I}[x < \theta_g]` (rows ``G, ..., 2G-1``): :math:`2G` hypotheses.
 
     Parameters
     ----------
@@ -274,12 +274,13 @@ def threshold_empirical_risks(x, y, thresholds):
     x, y = np.atleast_2d(x), np.atleast_2d(y)
     n_sets, n = x.shape
     g = t.size
-    # idx = number of thresholds <= x: h_k^+ predicts 1 at x exactly when k < idx.
+    # idx = number of thresholds <= x: the g-th classifier I[x >= theta_g] (g from 0 here)
+    # predicts 1 at x exactly when g < idx.
     idx = np.searchsorted(t, x, side="right")
     flat = idx + (g + 1) * np.arange(n_sets)[:, None]
     ones = np.bincount(flat[y == 1], minlength=n_sets * (g + 1)).reshape(n_sets, g + 1)
     zeros = np.bincount(flat[y == 0], minlength=n_sets * (g + 1)).reshape(n_sets, g + 1)
-    # errors of h_k^+: positives with idx <= k, plus negatives with idx > k.
+    # its errors: positives with idx <= g, plus negatives with idx > g.
     pos_missed = np.cumsum(ones, axis=1)[:, :g]
     neg_hit = zeros.sum(axis=1, keepdims=True) - np.cumsum(zeros, axis=1)[:, :g]
     up = (pos_missed + neg_hit) / n
@@ -290,19 +291,19 @@ def threshold_empirical_risks(x, y, thresholds):
 def threshold_risks(thresholds, *, boundary=0.3, flip_prob=0.2):
     r"""True 0-1 risks of the threshold classifiers under :func:`sample_threshold_problem`.
 
-    With :math:`x \sim \mathrm{Uniform}[0, 1]` and the label :math:`\mathbb{I}[x \ge \theta]`
-    flipped with probability :math:`\eta`, the classifier :math:`\mathbb{I}[x \ge t]` has risk
-    :math:`\eta + (1 - 2\eta)\,\lvert t' - \theta\rvert` with :math:`t'` the threshold clipped
-    to :math:`[0, 1]`, and its complement has one minus that.
+    With :math:`x \sim \mathrm{Uniform}[0, 1]` and the label :math:`\mathbb{I}[x \ge \theta^\star]`
+    flipped with probability :math:`q`, the classifier :math:`\mathbb{I}[x \ge \theta]` has risk
+    :math:`q + (1 - 2q)\,\lvert \theta' - \theta^\star\rvert` with :math:`\theta'` the threshold
+    clipped to :math:`[0, 1]`, and its complement has one minus that.
 
     Parameters
     ----------
     thresholds : array-like of shape (G,)
         Strictly increasing grid.
     boundary : float, default=0.3
-        :math:`\theta \in [0, 1]`.
+        :math:`\theta^\star \in [0, 1]`.
     flip_prob : float, default=0.2
-        :math:`\eta \in [0, 1/2]`.
+        :math:`q \in [0, 1/2]`.
 
     Returns
     -------
@@ -324,8 +325,8 @@ def sample_threshold_problem(n_samples, *, n_datasets=None, boundary=0.3, flip_p
                              random_state=None):
     r"""Draw samples of the one-dimensional threshold problem with label noise.
 
-    :math:`x \sim \mathrm{Uniform}[0, 1]`, :math:`y = \mathbb{I}[x \ge \theta]`, flipped
-    independently with probability :math:`\eta`.
+    :math:`x \sim \mathrm{Uniform}[0, 1]`, :math:`y = \mathbb{I}[x \ge \theta^\star]`, flipped
+    independently with probability :math:`q`.
 
     Parameters
     ----------
@@ -335,9 +336,9 @@ def sample_threshold_problem(n_samples, *, n_datasets=None, boundary=0.3, flip_p
         ``None``: one sample, arrays of shape ``(n_samples,)``; otherwise that many independent
         samples, arrays of shape ``(n_datasets, n_samples)``.
     boundary : float, default=0.3
-        :math:`\theta \in [0, 1]`.
+        :math:`\theta^\star \in [0, 1]`.
     flip_prob : float, default=0.2
-        :math:`\eta \in [0, 1/2]`.
+        :math:`q \in [0, 1/2]`.
     random_state : int, numpy Generator or None
         Seed.
 

@@ -13,6 +13,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
+import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state, check_X_y
 
@@ -119,11 +120,11 @@ def ridge_spectral_filter(eigenvalues, alpha):
 
 
 def spectral_filter_solution(X, y, spectral_filter):
-    r"""The spectral-filter estimate :math:`\sum_j f(\lambda_j)\,(\vu_j^\top\vy/s_j)\,\vv_j`.
+    r"""The spectral-filter estimate :math:`\sum_j \psi(\lambda_j)\,(\vu_j^\top\vy/s_j)\,\vv_j`.
 
     Implements {eq}`eq-reg-spectral-form`: with the thin SVD :math:`\mX = \mU\mS\mV^\top` and
     :math:`\lambda_j = s_j^2/n`, each least-squares component :math:`(\vu_j^\top\vy/s_j)\,\vv_j`
-    is multiplied by the filter factor :math:`f(\lambda_j)`. Components with :math:`s_j = 0`
+    is multiplied by the filter factor :math:`\psi(\lambda_j)`. Components with :math:`s_j = 0`
     (to working precision) are left out.
 
     Parameters
@@ -260,27 +261,46 @@ def _penalised_solution(X, y, alpha, penalty, tol=1e-12):
     return w, float(np.abs(w).sum())
 
 
+def _min_l1_least_squares(X, w_ls):
+    """A least-squares solution of smallest l1 norm, by a linear program.
+
+    The least-squares solutions are the ``w`` with ``X w = X w_ls``; writing
+    ``w = w_plus - w_minus`` with both parts non-negative, the smallest ``sum(w_plus + w_minus)``
+    under that equality is the smallest l1 norm among them.
+    """
+    d = X.shape[1]
+    res = scipy.optimize.linprog(np.ones(2 * d), A_eq=np.hstack([X, -X]), b_eq=X @ w_ls,
+                                 bounds=[(0, None)] * (2 * d), method="highs")
+    if res.status != 0:  # pragma: no cover - the problem is feasible (w_ls) and bounded below
+        raise RuntimeError(f"linear program for the smallest l1 norm failed: {res.message}")
+    return res.x[:d] - res.x[d:]
+
+
 def penalty_for_radius(X, y, radius, *, penalty="l2", rtol=1e-9, max_iter=200):
     r"""The strength :math:`\alpha` whose penalised solution solves the constrained problem.
 
-    For the constrained problem :math:`\min J(\vw)` subject to :math:`\|\vw\| \le t`, with
-    :math:`\|\cdot\|` the :math:`\ell_2` or the :math:`\ell_1` norm, finds by bisection on
+    For the constrained problem :math:`\min J(\vw)` subject to :math:`\|\vw\| \le B`, with
+    :math:`\|\cdot\|` the 2-norm or the 1-norm, finds by bisection on
     :math:`\log\alpha` the :math:`\alpha \ge 0` at which the penalised solution
-    (:math:`J + \frac\alpha2\|\vw\|_2^2` or :math:`J + \alpha\|\vw\|_1`) has norm :math:`t`.
-    The norm of the penalised solution is non-increasing in :math:`\alpha`
-    ({eq}`eq-reg-monotone`), and by {eq}`eq-reg-constrained` that solution is then a solution
-    of the constrained problem. When the least-squares solution already has norm at most
-    :math:`t`, the constraint is inactive and :math:`\alpha = 0`.
+    (:math:`J + \frac\alpha2\|\vw\|_2^2` or :math:`J + \alpha\|\vw\|_1`) has norm :math:`B`.
+    The norm of the penalised solution is a non-increasing ({eq}`eq-reg-monotone`) and
+    continuous function of :math:`\alpha > 0` (``prop-reg-path`` of the regularisation
+    chapter), so bisection on a bracket finds such an :math:`\alpha`, and by
+    ``thm-reg-penalty-constraint`` that solution solves the constrained problem. When a
+    least-squares solution already has norm at most :math:`B`, the constraint is not binding,
+    :math:`\alpha = 0`, and that solution is returned: the minimum-norm one if it qualifies,
+    otherwise (``"l1"`` with ``X`` not of full column rank) the one of smallest 1-norm,
+    found by a linear program; the lasso path tends to its norm as :math:`\alpha \to 0`.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
     radius : float
-        The radius :math:`t > 0` of the constraint.
+        The radius :math:`B > 0` of the constraint.
     penalty : {"l2", "l1"}, default="l2"
     rtol : float, default=1e-9
-        Stop when :math:`|\,\|\hat\vw_\alpha\| - t\,| \le \text{rtol}\cdot t`, or when the
+        Stop when :math:`|\,\|\hat\vw_\alpha\| - B\,| \le \text{rtol}\cdot B`, or when the
         bracket of :math:`\alpha` is as narrow as the arithmetic allows. (For ``"l1"`` each
         lasso is solved by coordinate descent to a duality gap of
         :math:`10^{-12}\|\vy\|_2^2/n`.)
@@ -309,6 +329,12 @@ def penalty_for_radius(X, y, radius, *, penalty="l2", rtol=1e-9, max_iter=200):
     norm_ls = float(np.linalg.norm(w_ls) if penalty == "l2" else np.abs(w_ls).sum())
     if norm_ls <= t:
         return 0.0, w_ls
+    if penalty == "l1" and np.linalg.matrix_rank(X) < X.shape[1]:
+        # Several least-squares solutions: the lasso path tends, as alpha -> 0, to the smallest
+        # l1 norm among them (prop-reg-path), which may be below that of the minimum-norm one.
+        w_l1 = _min_l1_least_squares(X, w_ls)
+        if np.abs(w_l1).sum() <= t:
+            return 0.0, w_l1
     # bracket: norm(lo) > t >= norm(hi)
     hi = alpha_max(X, y) if penalty == "l1" else max(lipschitz_constant(X), 1.0)
     w_hi, norm_hi = _penalised_solution(X, y, hi, penalty)
