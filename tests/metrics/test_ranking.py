@@ -112,3 +112,13 @@ def test_auc_trapezoid_and_direction():
 def test_bad_input_is_refused(y, s, match):
     with pytest.raises(ValueError, match=match):
         roc_curve(y, s)
+
+
+@pytest.mark.parametrize(("seed", "ties"), list(itertools.product(SEEDS, [0, 1])))
+def test_average_precision_is_the_mean_precision_at_the_positives_scores(seed, ties):
+    # The chapter's reading of eq-metrics-ap: each positive adds 1/n_+ of recall at the
+    # threshold equal to its own score, so AP averages the precision there over the positives.
+    y, score, _ = _binary(seed, ties=bool(ties))
+    precision_at = [np.mean(y[score >= s]) for s in score[y == 1]]
+    np.testing.assert_allclose(average_precision_score(y, score), np.mean(precision_at),
+                               rtol=1e-12)

@@ -116,3 +116,27 @@ def test_zero_column_is_left_at_zero(problem):
     X = np.hstack([X, np.zeros((X.shape[0], 1))])
     w, _, _ = enet_coordinate_descent(X, y, 0.01, 1.0, tol=1e-10)
     assert w[-1] == 0.0
+
+
+@pytest.mark.parametrize(("d", "alpha", "rho"), [(5, 0.5, 0.5), (8, 1.5, 0.3), (3, 0.9, 0.99)])
+def test_elastic_net_selects_all_features_with_one_sample(d, alpha, rho):
+    # Exercise ex-linreg-5: n = 1, X = (1, ..., 1), y = 1, alpha*rho < 1: every weight equals
+    # (1 - alpha*rho) / (d + alpha*(1 - rho)) > 0, although n = 1 < d.
+    X, y = np.ones((1, d)), np.ones(1)
+    w, _, _ = enet_coordinate_descent(X, y, alpha, rho, tol=1e-15, max_iter=100_000)
+    w_bar = (1 - alpha * rho) / (d + alpha * (1 - rho))
+    np.testing.assert_allclose(w, w_bar, rtol=1e-6)
+    assert objective(X, y, w, alpha, rho) <= objective(X, y, np.zeros(d), alpha, rho)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_unique_lasso_solution_has_independent_active_columns(seed):
+    # Exercise ex-linreg-5: a unique lasso solution (Gaussian X, n < d, so unique with
+    # probability one) has linearly independent active columns, hence at most n of them.
+    rng = np.random.default_rng(seed)
+    n, d = rng.integers(2, 8), rng.integers(8, 15)
+    X, y = rng.standard_normal((n, d)), rng.standard_normal(n)
+    w, _, _ = enet_coordinate_descent(X, y, 0.05, 1.0, tol=1e-14, max_iter=200_000)
+    active = np.abs(w) > 1e-8
+    assert active.sum() <= n
+    assert np.linalg.matrix_rank(X[:, active]) == active.sum()

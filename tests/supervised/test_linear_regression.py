@@ -253,6 +253,57 @@ def test_sgd_converges_to_the_exact_minimiser(penalty, twin):
     np.testing.assert_allclose(ours.intercept_[0], exact.intercept_, atol=2e-2)
 
 
+@pytest.mark.parametrize("learning_rate", ["constant", "invscaling"])
+def test_sgd_runs_sklearns_iterations_for_l2_only(learning_rate):
+    # With the same visiting order (shuffle=False) and batch_size=1 the package's iterates are
+    # scikit-learn's for penalty="l2" and None; for "l1" and "elasticnet" scikit-learn applies
+    # the cumulative penalty of Tsuruoka et al. (2009) instead of the proximal step.
+    X, y, _ = make_linear_regression(1125, 10, noise=1.0, bias=3.0, random_state=0)
+    same = dict(alpha=0.2, l1_ratio=0.5, shuffle=False, tol=None, max_iter=5,
+                learning_rate=learning_rate, eta0=0.01)
+    for penalty in ["l2", None]:
+        ours = SGDRegressor(penalty=penalty, **same).fit(X, y)
+        theirs = sk.SGDRegressor(penalty=penalty, **same).fit(X, y)
+        np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=0, atol=1e-12)
+    ours = SGDRegressor(penalty="l1", **same).fit(X, y)
+    theirs = sk.SGDRegressor(penalty="l1", **same).fit(X, y)
+    assert np.max(np.abs(ours.coef_ - theirs.coef_)) > 1e-6
+
+
+def _cumulative_penalty_sgd(X, y, alpha, rho, eta0, power_t, epochs):
+    """Plain SGD with the cumulative l1 penalty as the linear regression chapter describes it."""
+    n, d = X.shape
+    w, b, u, q, t = np.zeros(d), 0.0, 0.0, np.zeros(d), 1
+    for _ in range(epochs):
+        for i in range(n):
+            eta = eta0 / t**power_t
+            r = X[i] @ w + b - y[i]
+            w *= max(0.0, 1.0 - (1.0 - rho) * eta * alpha)
+            w -= eta * r * X[i]
+            b -= eta * r
+            u += rho * eta * alpha  # the total penalty each weight could have received
+            before = w.copy()
+            pos, neg = w > 0, w < 0
+            w[pos] = np.maximum(0.0, w[pos] - (u + q[pos]))
+            w[neg] = np.minimum(0.0, w[neg] + (u - q[neg]))
+            q += w - before  # the signed penalty each weight did receive
+            t += 1
+    return w, b
+
+
+@pytest.mark.parametrize(("penalty", "rho"), [("l1", 1.0), ("elasticnet", 0.5)])
+def test_sklearn_l1_sgd_is_the_cumulative_penalty(penalty, rho):
+    X, y, _ = make_linear_regression(200, 6, noise=1.0, bias=3.0, coef=[3, 0, 0, 1, 0, -2],
+                                     random_state=0)
+    theirs = sk.SGDRegressor(penalty=penalty, l1_ratio=rho, alpha=0.1, shuffle=False, tol=None,
+                             max_iter=3, learning_rate="invscaling", eta0=0.01,
+                             power_t=0.25).fit(X, y)
+    w, b = _cumulative_penalty_sgd(X, y, 0.1, rho, 0.01, 0.25, 3)
+    np.testing.assert_allclose(theirs.coef_, w, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(theirs.intercept_[0], b, rtol=0, atol=1e-12)
+
+
 def test_sgd_partial_fit_continues_and_counts_updates():
     X, y, _ = make_linear_regression(256, 3, random_state=0)
     est = SGDRegressor(batch_size=32, random_state=0)

@@ -71,6 +71,8 @@ def test_step_cap_bounds_the_batch_curvature():
     H = A.T @ A / 5 + np.diag([alpha * l2] * 4 + [0.0])
     cap = (np.einsum("ij,ij->i", Xb, Xb).mean() + 1.0 + alpha * l2)
     assert np.linalg.eigvalsh(H).max() <= cap
+    # The cap is a bound, not the Hessian's trace, which counts alpha * l2 once per weight.
+    np.testing.assert_allclose(np.trace(H), cap + (4 - 1) * alpha * l2, rtol=1e-12)
     # With the step 1/cap, one update never increases the batch loss.
     y, w, b = rng.standard_normal(5), np.zeros(4), 0.0
     new_w, new_b, _ = sgd_epoch(Xb, y, w, b, alpha=alpha, l1_weight=0.0, l2_weight=l2,

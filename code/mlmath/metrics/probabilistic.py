@@ -119,7 +119,7 @@ def calibration_curve(y_true, y_prob, *, pos_label=None, n_bins=5, strategy="uni
 
     Notes
     -----
-    The points of a reliability diagram: per bin, the ``f_m`` and ``o_m`` of the reliability
+    The points of a reliability diagram: per bin, the ``f_g`` and ``o_g`` of the reliability
     term of {eq}`eq-metrics-murphy` in the evaluation metrics chapter.
     """
     y_true, y_prob = check_1d_pair(y_true, y_prob, other_name="y_prob", numeric_other=True)

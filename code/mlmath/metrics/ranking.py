@@ -21,7 +21,7 @@ __all__ = [
 
 
 def binary_counts_at_thresholds(y_true, y_score, *, pos_label=None, sample_weight=None):
-    """Weighted false- and true-positive counts when predicting positive for ``score >= t``.
+    """Weighted false- and true-positive counts when predicting positive for ``score >= tau``.
 
     Parameters
     ----------
@@ -78,8 +78,9 @@ def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_inter
 
     Notes
     -----
-    ``fpr = FP(t) / N`` and ``tpr = TP(t) / P`` with ``FP(t)``, ``TP(t)`` the weighted counts of
-    negatives and positives scored at least ``t``, and ``N``, ``P`` their totals: implements
+    ``fpr = FP(tau) / n_-`` and ``tpr = TP(tau) / n_+`` with ``FP(tau)``, ``TP(tau)`` the weighted
+    counts of negatives and positives scored at least the threshold ``tau``, and ``n_-``, ``n_+``
+    their totals: implements
     {eq}`eq-metrics-roc` of the evaluation metrics chapter.
     """
     fps, tps, thresholds = binary_counts_at_thresholds(
@@ -117,10 +118,10 @@ def auc(x, y):
 
 
 def mann_whitney_auc(y_true, y_score, *, pos_label=None):
-    """AUC as the probability that a random positive outscores a random negative (ties: 1/2).
+    r"""AUC as the probability that a random positive outscores a random negative (ties: 1/2).
 
-    The rank-sum (Mann-Whitney) form: with average ranks
-    :math:`r_i` of the scores, AUC = (sum of the positives' ranks - n_+(n_+ + 1)/2) / (n_+ n_-).
+    The rank-sum (Mann-Whitney) form: with the average ranks :math:`\mathrm{rank}(s_i)` of the
+    scores, AUC = (sum of the positives' ranks minus n_+(n_+ + 1)/2) / (n_+ n_-).
     Unweighted; equal to :func:`roc_auc_score` without sample weights.
 
     Notes
@@ -206,8 +207,8 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=Non
 
     Notes
     -----
-    ``precision = TP(t) / (TP(t) + FP(t))`` (0 when nothing is predicted positive) and
-    ``recall = TP(t) / P``: implements {eq}`eq-metrics-pr` of the evaluation metrics chapter.
+    ``precision = TP(tau) / (TP(tau) + FP(tau))`` (0 when nothing is predicted positive) and
+    ``recall = TP(tau) / n_+``: implements {eq}`eq-metrics-pr` of the evaluation metrics chapter.
     """
     fps, tps, thresholds = binary_counts_at_thresholds(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight

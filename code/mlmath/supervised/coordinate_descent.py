@@ -50,27 +50,27 @@ def soft_threshold(z, gamma):
 
 
 def duality_gap(X, y, w, alpha, l1_ratio=1.0):
-    r"""Duality gap :math:`P(\vw) - D(\vtheta)` of the elastic net at ``w``.
+    r"""Duality gap :math:`P(\vw) - D(\boldsymbol{\nu})` of the elastic net at ``w``.
 
-    Implements {eq}`eq-linreg-duality-gap`. Write :math:`a = \alpha\rho`,
-    :math:`c = \alpha(1-\rho)` and :math:`\vr = \vy - \mX\vw`. The elastic net is the lasso
-    on the augmented data :math:`\tilde\mX = [\mX;\ \sqrt{nc}\,\mI]`,
-    :math:`\tilde\vy = [\vy;\ \vzero]`, so its gap is the lasso's gap there: with
-    :math:`\vu = \mX^\top\vr/n - c\vw` and the dual point rescaled into the feasible set by
-    :math:`s = \min(1, a/\|\vu\|_\infty)`,
+    Implements {eq}`eq-linreg-duality-gap`, with :math:`\vr = \vy - \mX\vw`. The elastic net is
+    the lasso, with strength :math:`\alpha\rho`, on the augmented data
+    :math:`\tilde\mX = [\mX;\ \sqrt{n\alpha(1-\rho)}\,\mI]`, :math:`\tilde\vy = [\vy;\ \vzero]`,
+    so its gap is the lasso's gap there: with :math:`\vu = \mX^\top\vr/n - \alpha(1-\rho)\vw`
+    (``u`` below) and the dual point rescaled into the feasible set by
+    :math:`\zeta = \min(1, \alpha\rho/\|\vu\|_\infty)`,
 
     .. math::
 
-        \frac{1+s^2}{2n}\|\vr\|_2^2 + \frac{(1+s^2)c}{2}\|\vw\|_2^2 + a\|\vw\|_1
-        - \frac{s}{n}\vr^\top\vy .
+        \frac{1+\zeta^2}{2n}\|\vr\|_2^2 + \frac{(1+\zeta^2)\alpha(1-\rho)}{2}\|\vw\|_2^2
+        + \alpha\rho\|\vw\|_1 - \frac{\zeta}{n}\vr^\top\vy .
 
-    This is scikit-learn's criterion, so ``tol`` means the same in both. For :math:`a = 0`
+    This is scikit-learn's criterion, so ``tol`` means the same in both. For :math:`\rho = 0`
     (pure ridge) the feasible set shrinks to a point and that bound is useless; the gap is then
-    the Fenchel gap :math:`\frac{c}{2}\|\vw\|_2^2 - \vv^\top\vw + \frac{1}{2c}\|\vv\|_2^2`
-    with :math:`\vv = \mX^\top\vr/n`, i.e. :math:`\frac{1}{2c}\|\vv - c\vw\|_2^2`.
+    the strong-convexity bound :math:`\|\vu\|_2^2/(2\alpha)`, where :math:`\vu` is minus the
+    gradient of the objective.
 
-    The gap is non-negative, bounds :math:`P(\vw) - P(\vw^\star)` from above and is zero
-    exactly at the minimiser.
+    The gap is non-negative, bounds :math:`P(\vw) - \min P` from above and is zero exactly at
+    the minimiser.
 
     Parameters
     ----------
@@ -91,9 +91,9 @@ def duality_gap(X, y, w, alpha, l1_ratio=1.0):
     if a == 0 and c > 0:  # pure ridge
         return float(u @ u / (2.0 * c))
     u_max = np.max(np.abs(u), initial=0.0)
-    s = min(1.0, a / u_max) if u_max > 0 else 1.0
-    gap = (0.5 * (1.0 + s**2) * ((r @ r) / n + c * (w @ w)) + a * np.abs(w).sum()
-           - s * (r @ y) / n)
+    zeta = min(1.0, a / u_max) if u_max > 0 else 1.0
+    gap = (0.5 * (1.0 + zeta**2) * ((r @ r) / n + c * (w @ w)) + a * np.abs(w).sum()
+           - zeta * (r @ y) / n)
     return float(max(gap, 0.0))
 
 
@@ -104,8 +104,8 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
 
     .. math::
 
-        z_j = \tfrac1n \vx_j^\top(\vr + \vx_j w_j), \qquad
-        w_j \leftarrow \frac{\soft_{\alpha\rho}(z_j)}{\tfrac1n\|\vx_j\|_2^2 + \alpha(1-\rho)},
+        z_j = \tfrac1n \mX_{:,j}^\top(\vr + \mX_{:,j} w_j), \qquad
+        w_j \leftarrow \frac{\soft_{\alpha\rho}(z_j)}{\tfrac1n\|\mX_{:,j}\|_2^2 + \alpha(1-\rho)},
 
     keeping the residual :math:`\vr = \vy - \mX\vw` up to date in :math:`O(n)`. It stops when
     the duality gap {eq}`eq-linreg-duality-gap` falls below ``tol * ||y||^2 / n``, the scale
@@ -138,7 +138,7 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
     X = np.asfortranarray(X)  # contiguous columns: each update reads one column
     a, c = alpha * l1_ratio, alpha * (1.0 - l1_ratio)
     w = np.zeros(d) if w0 is None else np.array(w0, dtype=float)
-    col_sq = np.einsum("ij,ij->j", X, X) / n  # (1/n)||x_j||^2
+    col_sq = np.einsum("ij,ij->j", X, X) / n  # a_j = (1/n)||X[:, j]||^2
     r = y - X @ w
     threshold = tol * (y @ y) / n
     gap = duality_gap(X, y, w, alpha, l1_ratio)

@@ -252,7 +252,8 @@ def ridge_cholesky(X, y, alpha):
     r"""Ridge solution :math:`\vw = (\mX^\top\mX + \alpha\mI)^{-1}\mX^\top\vy` by Cholesky.
 
     Implements {eq}`eq-linreg-ridge-closed-form`. When :math:`n < d` it solves the equal
-    :math:`n\times n` system :math:`\vw = \mX^\top(\mX\mX^\top + \alpha\mI)^{-1}\vy` instead.
+    :math:`n\times n` system :math:`\vw = \mX^\top(\mX\mX^\top + \alpha\mI)^{-1}\vy` instead,
+    {eq}`eq-linreg-ridge-push-through` (the push-through identity).
 
     Parameters
     ----------

@@ -48,8 +48,10 @@ def center_data(X, y, sample_weight, fit_intercept):
     r"""Centre ``X`` and ``y`` with weighted means and fold the weights into the rows.
 
     Returns data on which the weighted problem becomes an ordinary one: rows are scaled by
-    :math:`\sqrt{s_i}`, so that
-    :math:`\sum_i s_i (y_i - \vx_i^\top\vw)^2 = \|\tilde\vy - \tilde\mX\vw\|_2^2`.
+    :math:`\sqrt{\omega_i}`, with :math:`\omega_i` the weight of sample :math:`i`, so that
+    :math:`\sum_i \omega_i (y_i - \vx_i^\top\vw)^2 = \|\tilde\vy - \tilde\mX\vw\|_2^2` (the data
+    centred by the weighted means, as in the linear regression chapter's exercise on weighted
+    least squares).
 
     Parameters
     ----------

@@ -253,9 +253,12 @@ class SGDRegressor(BaseLinearModel):
     Minimises :math:`\frac1n\sum_i \frac12(y_i - \vx_i^\top\vw - b)^2 + \alpha R(\vw)`
     with the update {eq}`eq-linreg-sgd-update`; ``penalty``, ``alpha``, ``l1_ratio``,
     ``learning_rate``, ``eta0`` and ``power_t`` mean what they mean in scikit-learn's
-    ``SGDRegressor``. With the default ``batch_size=1`` it is scikit-learn's algorithm (one
-    sample per update); ``batch_size > 1`` averages the gradient over mini-batches, which
-    vectorises the loop (fewer, less noisy updates per epoch). One safeguard differs: each step
+    ``SGDRegressor``. With the default ``batch_size=1`` and ``penalty="l2"`` (or ``None``) it is
+    scikit-learn's algorithm (one sample per update); for ``"l1"`` and ``"elasticnet"`` it takes
+    a proximal (soft-thresholding) step where scikit-learn applies the cumulative penalty of
+    Tsuruoka, Tsujii and Ananiadou (2009), so those iterates differ. ``batch_size > 1`` averages
+    the gradient over mini-batches, which vectorises the loop (fewer, less noisy updates per
+    epoch). One safeguard differs: each step
     is capped at :math:`1/L_B`, the inverse of a bound on the curvature of the batch's loss
     (see :func:`mlmath.supervised.sgd.sgd_epoch`), so SGD cannot diverge on badly scaled
     features; on standardised features the cap never binds.
@@ -280,11 +283,11 @@ class SGDRegressor(BaseLinearModel):
     random_state : int, RandomState instance or None, default=None
         Seed of the shuffling.
     learning_rate : {"constant", "invscaling"}, default="invscaling"
-        :math:`\eta_t = \eta_0` or :math:`\eta_t = \eta_0/t^{p}`, :math:`t` counting updates.
+        :math:`\eta_t = \eta_0` or :math:`\eta_t = \eta_0/t^{\beta}`, :math:`t` counting updates.
     eta0 : float, default=0.01
         Initial step :math:`\eta_0 > 0`.
     power_t : float, default=0.25
-        Exponent :math:`p` of ``"invscaling"``.
+        Exponent :math:`\beta` of ``"invscaling"``.
     n_iter_no_change : int, default=5
         Epochs without improvement before stopping.
     batch_size : int, default=1

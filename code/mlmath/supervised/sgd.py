@@ -9,7 +9,10 @@ The objective of :class:`mlmath.supervised.linear_regression.SGDRegressor` is
 with :math:`R(\vw) = \tfrac12\|\vw\|_2^2` (``"l2"``), :math:`\|\vw\|_1` (``"l1"``) or
 :math:`\rho\|\vw\|_1 + \tfrac{1-\rho}{2}\|\vw\|_2^2` (``"elasticnet"``). One step on a
 mini-batch :math:`B` is a gradient step on the smooth part followed by the proximal step of the
-:math:`\ell_1` part, {eq}`eq-linreg-sgd-update` of the linear regression chapter.
+part :math:`\alpha\rho\|\vw\|_1`, {eq}`eq-linreg-sgd-update` of the linear regression chapter.
+For ``"l2"`` (and no penalty) these are scikit-learn's iterations; for the 1-norm scikit-learn
+applies the cumulative penalty of Tsuruoka, Tsujii and Ananiadou (2009) instead of the proximal
+step, so its ``"l1"`` and ``"elasticnet"`` iterates differ.
 """
 
 import numpy as np
@@ -32,8 +35,8 @@ def penalty_weights(penalty, l1_ratio):
 def learning_rate_schedule(learning_rate, eta0, power_t):
     r"""The step size as a function of the update count :math:`t = 1, 2, \dots`.
 
-    ``"constant"``: :math:`\eta_t = \eta_0`; ``"invscaling"``: :math:`\eta_t = \eta_0 / t^{p}`
-    with :math:`p` = ``power_t``. The returned function accepts an array of update counts.
+    ``"constant"``: :math:`\eta_t = \eta_0`; ``"invscaling"``: :math:`\eta_t = \eta_0 / t^{\beta}`
+    with :math:`\beta` = ``power_t``. The returned function accepts an array of update counts.
     """
     if learning_rate == "constant":
         return lambda t: np.full(np.shape(t), float(eta0))
@@ -52,8 +55,9 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
 
     For each mini-batch :math:`B` (update count :math:`t`, step :math:`\eta_t` from the
     schedule, capped at :math:`1/L_B` with :math:`L_B = \frac{1}{|B|}\sum_{i\in B}\|\vx_i\|_2^2
-    + 1 + \alpha(1-\rho)`, a bound on the largest eigenvalue of the batch loss's Hessian, so
-    that no step overshoots; on standardised data the cap is inactive):
+    + 1 + \alpha(1-\rho)`, {eq}`eq-linreg-sgd-curvature-bound`, an upper bound on the largest
+    eigenvalue of the batch loss's Hessian, so that no step overshoots; on standardised data the
+    cap is inactive):
 
     .. math::
 
@@ -92,7 +96,8 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     sizes = np.diff(np.append(starts, order.size))
     # Every step of the epoch at once: the schedule at t+1, t+2, ..., capped at 1/L_B with
     # L_B = sum ||x_i||^2/|B| + 1 + alpha(1-rho) >= the batch Hessian's largest eigenvalue
-    # (its trace), since a larger step can overshoot the batch's minimum and diverge.
+    # (trace of the data part plus the penalty's eigenvalue; not the Hessian's trace), since a
+    # larger step can overshoot the batch's minimum and diverge.
     row_sq = np.einsum("ij,ij->i", X, X)[order]  # ||x_i||^2 in the visiting order
     curvature = np.add.reduceat(row_sq, starts) / sizes + float(fit_intercept) + alpha * l2_weight
     if not np.all(np.isfinite(curvature)):
