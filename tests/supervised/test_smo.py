@@ -74,6 +74,53 @@ def test_the_step_lands_exactly_on_the_bound():
     assert a_i == 0.7 and a_j == pytest.approx(0.5)
 
 
+def _along(slope, quad, t):
+    """W(a + t d) - W(a) for the pair, from its Taylor expansion (exact: W is quadratic)."""
+    return -slope * t + 0.5 * quad * t * t
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_non_positive_curvature_gives_the_end_point_and_a_strict_decrease(seed):
+    # the curvature beta_ij = K_ii + K_jj - 2 K_ij is zero for duplicated samples and can be
+    # negative for an indefinite kernel: the step of eq-svm-smo-step is then an end point
+    rng = np.random.default_rng(seed)
+    C = 1.0
+    a_i, a_j = rng.uniform(0, C, 2)
+    y_i, y_j = rng.choice([-1.0, 1.0], 2)
+    K_ii, K_jj = rng.uniform(0.5, 2.0, 2)
+    quad = [0.0, -rng.uniform(0.01, 3.0), 1e-14][seed % 3]
+    K_ij = 0.5 * (K_ii + K_jj - quad)
+    m_i, m_j = rng.normal(size=2)
+    t, new_i, new_j = two_variable_update(a_i, a_j, y_i, y_j, m_i, m_j, K_ii, K_jj, K_ij, C)
+    hi_i, lo_i = (C - a_i, -a_i) if y_i > 0 else (a_i, a_i - C)
+    hi_j, lo_j = (a_j, a_j - C) if y_j > 0 else (C - a_j, -a_j)
+    upper, lower = min(hi_i, hi_j), max(lo_i, lo_j)
+    slope = m_i - m_j
+    if quad <= 0:
+        assert t == (upper if slope > 0 else lower)
+    grid = np.linspace(lower, upper, 20_001)
+    values = _along(slope, quad, grid)
+    change = _along(slope, quad, t)
+    if quad >= 0:                                # exact minimiser on the segment
+        assert change <= values.min() + 1e-12
+    if (slope > 0 and upper > 0) or (slope < 0 and lower < 0):
+        assert change < 0                        # strict decrease whatever the curvature
+    assert 0.0 <= new_i <= C and 0.0 <= new_j <= C
+
+
+def test_duplicated_samples_take_the_end_point():
+    # two identical samples with opposite labels: beta_ij = 0 and m_i - m_j = y_i - y_j = 2
+    X = np.array([[0.3, -1.2], [0.3, -1.2], [2.0, 0.5], [-1.0, 1.0]])
+    y = np.array([1.0, -1.0, 1.0, -1.0])
+    K = kernel_matrix(X, X, "rbf", gamma=0.7)
+    alpha = np.array([0.2, 0.2, 0.4, 0.4])
+    m = -y * ((np.outer(y, y) * K) @ alpha - 1.0)
+    np.testing.assert_allclose(m[0] - m[1], 2.0, atol=1e-12)
+    t, a0, a1 = two_variable_update(alpha[0], alpha[1], y[0], y[1], m[0], m[1],
+                                    K[0, 0], K[1, 1], K[0, 1], 1.0)
+    assert t == pytest.approx(0.8) and a0 == 1.0 and a1 == 1.0   # both reach C
+
+
 @pytest.mark.parametrize("kernel", ["rbf", "linear", "poly"])
 def test_dual_objective_never_increases(kernel):
     X, y, gamma, cols = _problem(kernel)

@@ -2,7 +2,8 @@
 
 Like liblinear, the intercept is learned as the weight of an extra constant feature of value
 ``intercept_scaling``, so it is penalised together with the weights. For each one-vs-rest binary
-problem, labels ``y_i in {-1, +1}`` and augmented inputs ``x~_i = (x_i, s)``, the primal is
+problem, labels ``y_i in {-1, +1}`` and augmented inputs ``x~_i = (x_i, B)``, ``B`` the
+``intercept_scaling``, the primal is
 
     minimise 1/2 ||w~||^2 + C sum_i loss(y_i w~^T x~_i),
 
@@ -117,7 +118,8 @@ def squared_hinge_newton(X, y, C, *, tol=1e-4, max_iter=1000):
 def hinge_dual(a, X, y):
     """Objective and gradient of the dual of the L2-regularised hinge-loss SVM (no intercept).
 
-    ``D(a) = 1/2 ||sum_i a_i y_i x_i||^2 - sum_i a_i`` over the box ``0 <= a_i <= C``.
+    ``W(a) = 1/2 ||sum_i a_i y_i x_i||^2 - sum_i a_i`` over the box ``0 <= a_i <= C`` (the
+    negative of the dual function, minimised).
 
     Parameters
     ----------
@@ -141,7 +143,8 @@ def hinge_dual(a, X, y):
 def squared_hinge_dual(a, X, y, C):
     """Objective and gradient of the dual of the squared-hinge SVM, over ``a >= 0``.
 
-    ``D(a) = 1/2 ||sum_i a_i y_i x_i||^2 + ||a||^2 / (4C) - sum_i a_i``.
+    ``W(a) = 1/2 ||sum_i a_i y_i x_i||^2 + ||a||^2 / (4C) - sum_i a_i`` (the negative of the
+    dual function, minimised; positive definite quadratic term, unlike the hinge dual's).
 
     Parameters
     ----------
@@ -185,7 +188,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         One-vs-rest: one binary problem per class when there are more than two classes.
     fit_intercept : bool, default=True
     intercept_scaling : float, default=1
-        Value ``s`` of the constant feature; the intercept is ``s`` times its (penalised) weight.
+        Value ``B`` of the constant feature; the intercept is ``B`` times its (penalised) weight.
     max_iter : int, default=1000
         Iteration limit of each L-BFGS run.
 

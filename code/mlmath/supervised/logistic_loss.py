@@ -2,13 +2,14 @@ r"""The logistic losses, their gradients and Hessians, and the IRLS update.
 
 The code of the book's logistic regression chapter (``book/supervised/logistic_regression.md``).
 Every objective here is the smooth part of scikit-learn's, divided by the sum of the sample
-weights :math:`S = \sum_i s_i` (which does not move the minimiser):
+weights :math:`n_\omega = \sum_i \omega_i` (which does not move the minimiser):
 
 .. math::
 
-    J(\vtheta) = \frac1S \sum_{i=1}^n s_i\,\ell_i(\vtheta) + \frac{\alpha}{2}\|\mW\|_F^2 ,
+    J(\vtheta) = \frac{1}{n_\omega} \sum_{i=1}^n \omega_i\,\ell_i(\vtheta)
+    + \frac{\alpha}{2}\|\mW\|_F^2 ,
 
-with :math:`\alpha = 1/(CS)` for scikit-learn's ``C``. The intercepts are not penalised.
+with :math:`\alpha = 1/(C n_\omega)` for scikit-learn's ``C``. The intercepts are not penalised.
 
 Parameters are packed in one flat vector ``theta``. Binary: ``theta = [w, b]`` of length
 ``d + 1`` (``d`` without intercept). Multinomial: the rows of the ``(K, d + 1)`` matrix
@@ -73,10 +74,11 @@ def binary_loss_and_gradient(theta, X1, y, sample_weight, alpha, mask=None):
 
     .. math::
 
-        J(\vtheta) = \frac1S\sum_i s_i\big(\log(1 + e^{z_i}) - y_i z_i\big)
+        J(\vtheta) = \frac{1}{n_\omega}\sum_i \omega_i\big(\log(1 + e^{z_i}) - y_i z_i\big)
         + \frac\alpha2\|\vw\|_2^2, \qquad z_i = \tilde\vx_i^\top\vtheta ,
 
-    with gradient :math:`\frac1S\tilde\mX^\top\mS(\vp - \vy) + \alpha(\vw, 0)`.
+    with gradient :math:`\frac{1}{n_\omega}\tilde\mX^\top\boldsymbol\Omega(\vp - \vy)
+    + \alpha(\vw, 0)`, where :math:`\boldsymbol\Omega = \mathrm{diag}(\omega_i)`.
 
     Parameters
     ----------
@@ -103,20 +105,20 @@ def binary_loss_and_gradient(theta, X1, y, sample_weight, alpha, mask=None):
     Implements {eq}`eq-logreg-objective` and the gradient {eq}`eq-logreg-gradient` of the
     logistic regression chapter. ``log(1 + e^z) = -log_sigmoid(-z)`` never overflows.
     """
-    S = sample_weight.sum()
+    n_w = sample_weight.sum()                             # n_omega
     z = X1 @ theta                                        # (n,)
     losses = -log_sigmoid(-z) - y * z                     # log(1 + e^z) - y z
     wt = theta if mask is None else theta * mask
-    loss = sample_weight @ losses / S + 0.5 * alpha * (wt @ wt)
-    r = sample_weight * (sigmoid(z) - y) / S              # (n,)
+    loss = sample_weight @ losses / n_w + 0.5 * alpha * (wt @ wt)
+    r = sample_weight * (sigmoid(z) - y) / n_w            # (n,)
     grad = X1.T @ r + alpha * wt
     return float(loss), grad
 
 
 def binary_hessian(theta, X1, sample_weight, alpha, mask=None):
-    r"""The binary Hessian :math:`\frac1S\tilde\mX^\top\mathbf V\tilde\mX + \alpha\mI'`.
+    r"""The binary Hessian :math:`\frac{1}{n_\omega}\tilde\mX^\top\mathbf D\tilde\mX + \alpha\mI'`.
 
-    Here :math:`\mathbf V = \mathrm{diag}(s_i p_i(1-p_i))` and :math:`\mI'` is the identity
+    Here :math:`\mathbf D = \mathrm{diag}(\omega_i p_i(1-p_i))` and :math:`\mI'` is the identity
     with a zero for the intercept.
 
     Parameters
@@ -147,11 +149,12 @@ def binary_hessian(theta, X1, sample_weight, alpha, mask=None):
 def irls_update(theta, X1, y, sample_weight, alpha, mask=None):
     r"""One IRLS step: the weighted ridge regression on the working response.
 
-    With :math:`p_i = \sigmoid(z_i)`, :math:`v_i = s_i p_i(1-p_i)` and the working response
-    :math:`u_i = z_i + (y_i - p_i)/(p_i(1-p_i))`, returns the minimiser of
-    :math:`\frac1{2S}\sum_i v_i(u_i - \tilde\vx_i^\top\vtheta)^2 + \frac\alpha2\|\vw\|_2^2`,
-    solved as a least-squares problem on rows scaled by :math:`\sqrt{v_i}` (and
-    :math:`\sqrt{\alpha S}` rows for the penalty), without forming the Hessian.
+    With :math:`p_i = \sigmoid(z_i)`, :math:`D_{ii} = \omega_i p_i(1-p_i)` and the working
+    response :math:`\tilde z_i = z_i + (y_i - p_i)/(p_i(1-p_i))`, returns the minimiser of
+    :math:`\frac{1}{2n_\omega}\sum_i D_{ii}(\tilde z_i - \tilde\vx_i^\top\vtheta)^2
+    + \frac\alpha2\|\vw\|_2^2`, solved as a least-squares problem on rows scaled by
+    :math:`\sqrt{D_{ii}}` (and :math:`\sqrt{\alpha n_\omega}` rows for the penalty), without
+    forming the Hessian.
 
     Parameters
     ----------
@@ -167,7 +170,7 @@ def irls_update(theta, X1, y, sample_weight, alpha, mask=None):
     -------
     ndarray of shape (n_params,)
         The next iterate; it equals the full Newton step
-        :math:`\vtheta - \mH^{-1}\nabla J(\vtheta)`.
+        :math:`\vtheta - \nabla^2 J(\vtheta)^{-1}\nabla J(\vtheta)`.
 
     Notes
     -----
@@ -177,11 +180,11 @@ def irls_update(theta, X1, y, sample_weight, alpha, mask=None):
     z = X1 @ theta
     p = sigmoid(z)
     q = p * (1.0 - p)
-    u = z + (y - p) / q                                    # working response
+    z_work = z + (y - p) / q                               # working response
     root = np.sqrt(sample_weight * q)
     pen = np.sqrt(alpha * sample_weight.sum()) * np.diag(mask)
     A = np.vstack([root[:, None] * X1, pen])
-    rhs = np.concatenate([root * u, np.zeros(len(theta))])
+    rhs = np.concatenate([root * z_work, np.zeros(len(theta))])
     return np.linalg.lstsq(A, rhs, rcond=None)[0]
 
 
@@ -190,10 +193,12 @@ def multinomial_loss_and_gradient(theta, X1, y, sample_weight, alpha, n_classes,
 
     .. math::
 
-        J(\mTheta) = \frac1S\sum_i s_i\Big(\log\sum_{k} e^{z_{ik}} - z_{i y_i}\Big)
-        + \frac\alpha2\|\mW\|_F^2, \qquad \vz_i = \mTheta\tilde\vx_i ,
+        J(\mTheta) = \frac{1}{n_\omega}\sum_i \omega_i\Big(\log\sum_{k} e^{z_{ik}}
+        - z_{i y_i}\Big) + \frac\alpha2\|\mW\|_F^2, \qquad \vz_i = \mTheta\tilde\vx_i ,
 
-    with gradient :math:`\frac1S(\mP - \mY)^\top\mS\tilde\mX + \alpha(\mW, \vzero)`.
+    with gradient :math:`\frac{1}{n_\omega}(\hat\mY - \mY)^\top\boldsymbol\Omega\tilde\mX
+    + \alpha(\mW, \vzero)`, :math:`\hat\mY` the predicted probabilities and :math:`\mY` the
+    one-hot labels.
 
     Parameters
     ----------
@@ -223,15 +228,15 @@ def multinomial_loss_and_gradient(theta, X1, y, sample_weight, alpha, n_classes,
     if mask is None:
         mask = np.ones_like(theta)
     M = mask.reshape(n_classes, D)
-    S = sample_weight.sum()
+    n_w = sample_weight.sum()                             # n_omega
     Z = X1 @ Theta.T                                      # (n, K)
     logP = log_softmax(Z, axis=1)                         # (n, K)
     rows = np.arange(n)
     Wt = Theta * M
-    loss = -(sample_weight @ logP[rows, y]) / S + 0.5 * alpha * np.sum(Wt * Wt)
-    R = np.exp(logP)                                      # P, then P - Y, then S(P - Y)/S
+    loss = -(sample_weight @ logP[rows, y]) / n_w + 0.5 * alpha * np.sum(Wt * Wt)
+    R = np.exp(logP)                                      # Y_hat, then Y_hat - Y, then weighted
     R[rows, y] -= 1.0
-    R *= (sample_weight / S)[:, None]
+    R *= (sample_weight / n_w)[:, None]
     grad = R.T @ X1 + alpha * Wt                          # (K, D)
     return float(loss), grad.ravel()
 
@@ -240,8 +245,8 @@ def multinomial_hessian(theta, X1, sample_weight, alpha, n_classes, mask=None):
     r"""The full Hessian of the multinomial objective, of size :math:`K(d+1)`.
 
     Block :math:`(k, l)` is
-    :math:`\frac1S\tilde\mX^\top
-    \mathrm{diag}\big(s_i(\delta_{kl}p_{ik} - p_{ik}p_{il})\big)\tilde\mX
+    :math:`\frac{1}{n_\omega}\tilde\mX^\top
+    \mathrm{diag}\big(\omega_i(\delta_{kl}p_{ik} - p_{ik}p_{il})\big)\tilde\mX
     + \alpha\delta_{kl}\mI'`.
 
     Parameters
@@ -268,10 +273,10 @@ def multinomial_hessian(theta, X1, sample_weight, alpha, n_classes, mask=None):
         mask = np.ones_like(theta)
     P = np.exp(log_softmax(X1 @ Theta.T, axis=1))         # (n, K)
     sw = sample_weight / sample_weight.sum()              # (n,)
-    # -sum_i s_i p_ik p_il x_i x_i^T for every (k, l): one (n, K D) matrix product.
+    # -sum_i omega_i p_ik p_il x_i x_i^T for every (k, l): one (n, K D) matrix product.
     M = (P[:, :, None] * X1[:, None, :]).reshape(n, K * D)  # rows p_i (x) x_i
     H = -(M.T @ (sw[:, None] * M))
-    # + delta_kl sum_i s_i p_ik x_i x_i^T on the diagonal blocks.
+    # + delta_kl sum_i omega_i p_ik x_i x_i^T on the diagonal blocks.
     for k in range(K):                                    # K blocks, each one O(n D^2)
         blk = slice(k * D, (k + 1) * D)
         H[blk, blk] += X1.T @ ((sw * P[:, k])[:, None] * X1)

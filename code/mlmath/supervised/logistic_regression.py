@@ -6,10 +6,11 @@ The objective is scikit-learn 1.9's,
 
 .. math::
 
-    C\sum_{i=1}^n s_i\,\ell_i(\vtheta) + \frac{1-\rho}{2}\|\mW\|_F^2 + \rho\|\mW\|_1 ,
+    C\sum_{i=1}^n \omega_i\,\ell_i(\vtheta) + \frac{1-\rho}{2}\|\mW\|_F^2 + \rho\|\mW\|_1 ,
 
-with ``rho = l1_ratio`` and the intercepts unpenalised; the solvers minimise it divided by
-:math:`CS`, :math:`S = \sum_i s_i`, which has the same minimiser.
+with sample weights :math:`\omega_i`, ``rho = l1_ratio`` and the intercepts unpenalised; the
+solvers minimise it divided by :math:`C n_\omega`, :math:`n_\omega = \sum_i \omega_i`, which has
+the same minimiser.
 """
 
 import math
@@ -66,24 +67,26 @@ def null_directions(n_classes, n_params, fit_intercept, penalised):
 
     Returns
     -------
-    ndarray of shape (n_classes * n_params, m)
-        Columns :math:`\vone_K \otimes \ve_j / \sqrt K` for each unpenalised coordinate ``j``.
+    ndarray of shape (n_classes * n_params, n_flat)
+        The matrix :math:`\mathbf N` of the chapter: columns
+        :math:`\vone_K \otimes \ve_j / \sqrt K` for each unpenalised coordinate ``j``.
     """
     cols = []
     if not penalised:
         cols += list(range(n_params - int(fit_intercept)))
     if fit_intercept:
         cols.append(n_params - 1)
-    U = np.zeros((n_classes * n_params, len(cols)))
+    N = np.zeros((n_classes * n_params, len(cols)))
     for c, j in enumerate(cols):
-        U[j::n_params, c] = 1.0 / math.sqrt(n_classes)
-    return U
+        N[j::n_params, c] = 1.0 / math.sqrt(n_classes)
+    return N
 
 
 def logistic_lipschitz(X1, sample_weight, alpha, n_classes):
     r"""A Lipschitz constant of the gradient of the smooth objective.
 
-    :math:`L = c\,\lambda_{\max}(\tilde\mX^\top\mS\tilde\mX)/S + \alpha` with :math:`c = 1/4`
+    :math:`L = c\,\lambda_{\max}(\tilde\mX^\top\boldsymbol\Omega\tilde\mX)/n_\omega + \alpha`
+    with :math:`\boldsymbol\Omega = \mathrm{diag}(\omega_i)`, :math:`c = 1/4`
     for the binary loss (:math:`p(1-p) \le 1/4`) and :math:`c = 1/2` for the multinomial one
     (Böhning's bound :math:`\mathrm{diag}(\vp) - \vp\vp^\top \preceq \frac12\mI`).
 
@@ -103,14 +106,14 @@ def logistic_lipschitz(X1, sample_weight, alpha, n_classes):
     Implements {eq}`eq-logreg-lipschitz` of the logistic regression chapter.
     """
     root = np.sqrt(sample_weight / sample_weight.sum())[:, None] * X1
-    top = np.linalg.norm(root, 2) ** 2                    # largest eigenvalue of X^T S X / S
+    top = np.linalg.norm(root, 2) ** 2                    # lambda_max(X^T Omega X) / n_omega
     return (0.25 if n_classes == 2 else 0.5) * top + alpha
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     r"""Logistic regression: binary, or multinomial (softmax) for three classes or more.
 
-    Minimises :math:`C\sum_i s_i\ell_i + \frac{1-\rho}{2}\|\mW\|_F^2 + \rho\|\mW\|_1`
+    Minimises :math:`C\sum_i \omega_i\ell_i + \frac{1-\rho}{2}\|\mW\|_F^2 + \rho\|\mW\|_1`
     (intercepts unpenalised), with :math:`\ell_i` the cross-entropy of sample :math:`i`.
 
     Parameters
@@ -127,7 +130,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ``solver="fista"``.
     tol : float, default=1e-4
         Stop when the largest entry of the gradient (gradient mapping for ``"fista"``) of the
-        objective divided by :math:`CS` is at most ``tol``.
+        objective divided by :math:`C n_\omega` is at most ``tol``.
     fit_intercept : bool, default=True
         Fit an unpenalised intercept per class.
     solver : {"lbfgs", "newton-cholesky", "fista"}, default="lbfgs"
@@ -166,7 +169,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
 
     def _penalty_strengths(self, sw_sum):
-        """Validate the penalty parameters; return (L2 strength, L1 strength) of J / (C S)."""
+        """Validate the penalty parameters; return (L2 strength, L1 strength) of J / (C n_omega)."""
         check_option(self.penalty, "penalty", _PENALTIES)
         if isinstance(self.C, bool) or not isinstance(self.C, Real) or not self.C > 0:
             raise ValueError(f"The 'C' parameter must be a float > 0 (np.inf allowed); "

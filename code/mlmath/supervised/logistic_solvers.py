@@ -89,11 +89,12 @@ def _newton_direction(H, g):
 def newton(fun, hess, theta0, *, tol=1e-4, max_iter=100, null_basis=None, history=False):
     r"""Damped Newton's method with a backtracking (Armijo) line search.
 
-    Each iteration solves :math:`\mH\vp = -\vg` and takes the largest step
-    :math:`t \in \{1, \frac12, \frac14, \dots\}` with
-    :math:`J(\vtheta + t\vp) \le J(\vtheta) + 10^{-4}\, t\, \vg^\top\vp`.
-    Stops when :math:`\|\vg\|_\infty \le` ``tol``, or when the predicted decrease
-    :math:`-\vg^\top\vp/2` is below rounding level.
+    Each iteration solves :math:`\nabla^2 J(\vtheta)\,\boldsymbol\delta = -\mathbf g` and takes
+    the largest step size :math:`\eta \in \{1, \frac12, \frac14, \dots\}` with
+    :math:`J(\vtheta + \eta\boldsymbol\delta) \le J(\vtheta)
+    + 10^{-4}\, \eta\, \mathbf g^\top\boldsymbol\delta`.
+    Stops when :math:`\|\mathbf g\|_\infty \le` ``tol``, or when the predicted decrease
+    :math:`-\mathbf g^\top\boldsymbol\delta/2` is below rounding level.
 
     Parameters
     ----------
@@ -104,10 +105,11 @@ def newton(fun, hess, theta0, *, tol=1e-4, max_iter=100, null_basis=None, histor
     theta0 : ndarray of shape (n_params,)
     tol : float, default=1e-4
     max_iter : int, default=100
-    null_basis : ndarray of shape (n_params, m), default=None
+    null_basis : ndarray of shape (n_params, n_flat), default=None
         Orthonormal columns spanning directions along which the objective is constant (the
-        Hessian's null space, orthogonal to every gradient). :math:`\mU\mU^\top` is added to
-        the Hessian, which makes it invertible without changing the step.
+        Hessian's null space, orthogonal to every gradient). :math:`\mathbf N\mathbf N^\top`,
+        with :math:`\mathbf N` this matrix, is added to the Hessian, which makes it invertible
+        without changing the step.
     history : bool, default=False
 
     Returns
@@ -127,17 +129,17 @@ def newton(fun, hess, theta0, *, tol=1e-4, max_iter=100, null_basis=None, histor
         H = hess(theta)
         if null_basis is not None:
             H = H + null_basis @ null_basis.T
-        p = _newton_direction(H, g)
-        slope = g @ p                                   # = -p^T H p < 0
+        delta = _newton_direction(H, g)
+        slope = g @ delta                               # = -delta^T H delta < 0
         if -slope <= 4 * np.finfo(float).eps * max(abs(f), 1.0):
             return SolverResult(theta, it - 1, True, hist)
-        t = 1.0
+        eta = 1.0                                       # step size, halved until Armijo holds
         while True:
-            f_new, g_new = fun(theta + t * p)
-            if f_new <= f + 1e-4 * t * slope or t < 1e-12:
+            f_new, g_new = fun(theta + eta * delta)
+            if f_new <= f + 1e-4 * eta * slope or eta < 1e-12:
                 break
-            t *= 0.5
-        theta = theta + t * p
+            eta *= 0.5
+        theta = theta + eta * delta
         f, g = f_new, g_new
         if history:
             hist.append(f)
@@ -149,10 +151,12 @@ def fista(fun, theta0, *, lipschitz, l1=0.0, l1_mask=None, tol=1e-4, max_iter=10
           accelerated=True, history=False):
     r"""Proximal gradient descent (ISTA) or its accelerated form (FISTA) with restarts.
 
-    Minimises :math:`F(\vtheta) = f(\vtheta) + \lambda\|\mM\vtheta\|_1` for a smooth convex
-    :math:`f` whose gradient is :math:`L`-Lipschitz: each step is
-    :math:`\vtheta^{+} = \soft_{\lambda/L}\big(\vv - \nabla f(\vv)/L\big)` (soft thresholding
-    of the masked entries only), at the extrapolated point :math:`\vv` of Beck and Teboulle.
+    Minimises :math:`F(\vtheta) = f(\vtheta) + \alpha_1\sum_{j \in \mathcal M}|\theta_j|` for a
+    smooth convex :math:`f` whose gradient is :math:`L`-Lipschitz, :math:`\mathcal M` the
+    entries in the L1 term: each step is
+    :math:`\vtheta^{+} = \soft_{\alpha_1/L}\big(\vv - \nabla f(\vv)/L\big)` (soft thresholding
+    of the entries in :math:`\mathcal M` only), at the extrapolated point :math:`\vv` of Beck
+    and Teboulle.
     The momentum restarts when it points uphill (O'Donoghue and Candès's gradient test).
     Stops when the gradient mapping :math:`L\|\vv - \vtheta^{+}\|_\infty \le` ``tol``; with
     ``l1 = 0`` and ``accelerated=False`` it is plain gradient descent with step
@@ -166,7 +170,7 @@ def fista(fun, theta0, *, lipschitz, l1=0.0, l1_mask=None, tol=1e-4, max_iter=10
     lipschitz : float
         A Lipschitz constant :math:`L` of the gradient of the smooth part.
     l1 : float, default=0.0
-        The L1 strength :math:`\lambda \ge 0`.
+        The L1 strength :math:`\alpha_1 \ge 0`.
     l1_mask : ndarray of shape (n_params,), default=None
         1.0 for entries in the L1 term, 0.0 for the others (intercepts); ``None``: all.
     tol : float, default=1e-4

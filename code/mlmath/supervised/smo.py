@@ -1,9 +1,9 @@
 """Sequential minimal optimisation (SMO) for the dual of the soft-margin SVM.
 
-The dual problem, for labels ``y_i in {-1, +1}``, a kernel matrix ``K`` and ``Q_ij = y_i y_j
-K_ij``, is
+The dual problem, for labels ``y_i in {-1, +1}``, a kernel matrix ``K`` and ``G_ij = y_i y_j
+K_ij`` (libsvm's ``Q``), is
 
-    minimise f(a) = 1/2 a^T Q a - 1^T a   subject to   y^T a = 0,  0 <= a_i <= C.
+    minimise W(a) = 1/2 a^T G a - 1^T a   subject to   y^T a = 0,  0 <= a_i <= C.
 
 SMO changes two multipliers per iteration along the only direction that keeps ``y^T a = 0``,
 with the closed-form, clipped step of the chapter's two-variable theorem. The pair is chosen by
@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 FULL_MATRIX_MAX = 1000  # up to this n the whole kernel matrix is computed in one block
-TAU = 1e-12  # libsvm's replacement for a non-positive curvature K_ii + K_jj - 2 K_ij
+TAU = 1e-12  # floor of the curvature K_ii + K_jj - 2 K_ij in the working-set rule (libsvm)
 
 
 class KernelColumns:
@@ -118,7 +118,7 @@ class KernelColumns:
 
 
 def dual_objective(alpha, y, K):
-    """The dual objective ``f(a) = 1/2 a^T Q a - 1^T a`` with ``Q = (y y^T) * K``.
+    """The dual objective ``W(a) = 1/2 a^T G a - 1^T a`` with ``G = (y y^T) * K``.
 
     Parameters
     ----------
@@ -142,10 +142,14 @@ def dual_objective(alpha, y, K):
 def two_variable_update(a_i, a_j, y_i, y_j, m_i, m_j, K_ii, K_jj, K_ij, C):
     """The exact minimiser of the dual along ``a + t (y_i e_i - y_j e_j)`` inside the box.
 
-    With ``m = -y * grad f(a)``, the restricted objective is
-    ``phi(t) = f(a) - (m_i - m_j) t + 1/2 eta t^2`` with ``eta = K_ii + K_jj - 2 K_ij``; the
-    box ``0 <= a <= C`` allows ``t`` in an interval ``[L, U]``, and the minimiser is ``t*`` =
-    ``(m_i - m_j) / eta`` clipped to it (an end point when ``eta <= 0``).
+    With ``m = -y * grad W(a)``, the restricted objective is
+    ``W(a + t d) = W(a) - (m_i - m_j) t + 1/2 quad t^2`` with the curvature
+    ``quad = K_ii + K_jj - 2 K_ij``; the box ``0 <= a <= C`` allows ``t`` in an interval
+    ``[lower, upper]``. When ``quad > 0`` the step is ``(m_i - m_j) / quad`` clipped to it, the
+    exact minimiser on the segment. When ``quad <= 0`` it is the end point in the direction of
+    descent (``upper`` if ``m_i > m_j``, ``lower`` if ``m_i < m_j``, 0 if they are equal):
+    the exact minimiser when ``quad = 0``, and a strict decrease of ``W`` in every case with
+    ``m_i != m_j``.
 
     Parameters
     ----------
@@ -176,11 +180,11 @@ def two_variable_update(a_i, a_j, y_i, y_j, m_i, m_j, K_ii, K_jj, K_ij, C):
     hi_i, lo_i = (C - a_i, -a_i) if y_i > 0 else (a_i, a_i - C)
     hi_j, lo_j = (a_j, a_j - C) if y_j > 0 else (C - a_j, -a_j)
     upper, lower = min(hi_i, hi_j), max(lo_i, lo_j)
-    slope = m_i - m_j                  # -phi'(0)
-    eta = K_ii + K_jj - 2.0 * K_ij     # phi''
-    if eta > TAU:
-        t = min(max(slope / eta, lower), upper)
-    else:                              # concave or flat: the better end point
+    slope = m_i - m_j                  # minus the derivative of W(a + t d) at t = 0
+    quad = K_ii + K_jj - 2.0 * K_ij    # its second derivative, the curvature of the pair
+    if quad > 0.0:
+        t = min(max(slope / quad, lower), upper)
+    else:                              # flat or concave: the end point in the descent direction
         t = upper if slope > 0 else lower if slope < 0 else 0.0
     new_a_i, new_a_j = a_i + y_i * t, a_j - y_j * t
     # land exactly on a bound that the step reached (rounding would leave 1e-17 off it)
@@ -206,7 +210,7 @@ def kkt_violation(alpha, y, grad, C):
     alpha : ndarray of shape (n_samples,)
     y : ndarray of shape (n_samples,) with entries in {-1, +1}
     grad : ndarray of shape (n_samples,)
-        ``Q alpha - 1``.
+        ``G alpha - 1``.
     C : float
 
     Returns
@@ -285,7 +289,7 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, record=False):
     y = np.asarray(y, dtype=float)
     n = y.shape[0]
     alpha = np.zeros(n)
-    m = y.copy()                        # m = -y * grad, grad = Q a - 1 = -1 at a = 0
+    m = y.copy()                        # m = -y * grad, grad = G a - 1 = -1 at a = 0
     up = y > 0                          # I_up at a = 0: y = +1
     low = ~up                           # I_low at a = 0: y = -1
     diag = columns.diag
@@ -306,11 +310,11 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, record=False):
         K_i = columns.column(i)
         diff = np.subtract(g_max, m_low, out=m_low)    # > 0 on the violating candidates
         np.maximum(diff, 0.0, out=diff)
-        eta = diag + diag[i]
-        eta -= 2.0 * K_i
-        np.maximum(eta, TAU, out=eta)
+        quad = diag + diag[i]                         # curvature of each pair (i, j)
+        quad -= 2.0 * K_i
+        np.maximum(quad, TAU, out=quad)
         diff *= diff
-        diff /= eta                                   # twice the decrease of f for each j
+        diff /= quad                                  # twice the decrease of W for each j
         j = n - 1 - int(np.argmax(diff[::-1]))
         K_j = columns.column(j, keep=i)
         t, a_i, a_j = two_variable_update(alpha[i], alpha[j], y[i], y[j], m[i], m[j],
@@ -323,7 +327,7 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, record=False):
             low[k] = (alpha[k] > 0) if pos[k] else (alpha[k] < C)
         n_iter += 1
         if record:
-            # f = 1/2 a^T Q a - 1^T a = 1/2 a^T (grad - 1), grad = -y m
+            # W = 1/2 a^T G a - 1^T a = 1/2 a^T (grad - 1), grad = -y m
             history.append(0.5 * alpha @ (-y * m - 1.0))
     if not converged:
         warnings.warn(
