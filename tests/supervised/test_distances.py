@@ -9,6 +9,7 @@ from scipy.spatial.distance import cdist
 
 from mlmath.supervised.distances import (
     chunk_rows,
+    chunk_words_per_row,
     effective_metric,
     kneighbors_brute,
     pairwise_distances,
@@ -59,12 +60,34 @@ def test_small_chunks_give_the_same_answer():
 
 
 def test_chunk_rows_formula():
-    # 8 * m * max(3 n, k d + 2 k) bytes must fit in the budget
-    assert chunk_rows(1000, 1) == 2**20 // (8 * 3000)
-    assert chunk_rows(10, 1, n_neighbors=10, n_features=1000) == 2**20 // (8 * 10_020)
+    # 8 * m * (d + max(2 n + k, k d + 2 k, 4 k)) bytes must fit in the budget
+    assert chunk_words_per_row(1000, 5, 3) == 3 + 2005
+    assert chunk_words_per_row(10, 10, 1000) == 1000 + 10_020
+    assert chunk_words_per_row(50, 40, 1) == 1 + 160
+    assert chunk_rows(1000, 1) == 2**20 // (8 * 2000)
+    assert chunk_rows(10, 1, n_neighbors=10, n_features=1000) == 2**20 // (8 * 11_020)
     assert chunk_rows(10**9, 1) == 1
     with pytest.raises(ValueError, match="working_memory"):
         chunk_rows(10, 0)
+
+
+@pytest.mark.parametrize("n, k, d", [(2000, 5, 5), (300, 300, 4), (50, 40, 1), (200, 10, 64)])
+def test_peak_memory_is_the_counted_one(n, k, d):
+    # Euclidean search: the peak of the traced NumPy allocations is the returned arrays, the
+    # centred copy of Z with its squared norms, and m * chunk_words_per_row(n, k, d) words for
+    # a chunk of m rows, up to NumPy's fixed-size internal buffers (a few hundred KiB at most)
+    rng = np.random.default_rng(6)
+    Z, X = rng.standard_normal((n, d)), rng.standard_normal((3000, d))
+    budget = 2.0
+    m = chunk_rows(n, budget, n_neighbors=k, n_features=d)
+    assert m < len(X)  # several chunks
+    tracemalloc.start()
+    kneighbors_brute(X, Z, k, working_memory=budget)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    counted = 8 * (2 * len(X) * k + n * d + n + m * chunk_words_per_row(n, k, d))
+    assert counted <= peak <= counted + 2**18, (peak, counted)
+    assert m * 8 * chunk_words_per_row(n, k, d) <= budget * 2**20
 
 
 def test_peak_memory_stays_bounded_as_the_query_set_grows():
@@ -80,8 +103,9 @@ def test_peak_memory_stays_bounded_as_the_query_set_grows():
         tracemalloc.stop()
         output = n_queries * 5 * 16  # the returned distances and indices
         peaks.append(peak - output)
-    assert max(peaks) < 1.25 * budget * 2**20, peaks
-    assert peaks[-1] < 1.2 * peaks[0] + 2**16  # does not grow with the number of queries
+    fixed = 8 * (2000 * 3 + 2000)  # the centred copy of Z and its squared norms
+    assert max(peaks) < budget * 2**20 + fixed + 2**18, peaks
+    assert peaks[-1] < 1.05 * peaks[0] + 2**16  # does not grow with the number of queries
     # without chunking the (8000, 2000) block alone would need 8000 * 2000 * 8 bytes = 122 MiB
 
 

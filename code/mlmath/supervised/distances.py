@@ -20,16 +20,12 @@ __all__ = [
     "reduced_to_distance",
     "pairwise_distances",
     "chunk_rows",
+    "chunk_words_per_row",
     "kneighbors_brute",
 ]
 
 # metric name -> the Minkowski exponent it stands for
 METRICS = {"euclidean": 2.0, "manhattan": 1.0, "chebyshev": math.inf, "minkowski": None}
-
-# Temporary float64 arrays of one chunk row, per fitted sample, in ``kneighbors_brute``:
-# the distance row, the argpartition indices and one elementwise temporary.
-_TEMPS_PER_ENTRY = 3
-
 
 def effective_metric(metric, p):
     """The metric actually computed, as scikit-learn's ``effective_metric_``.
@@ -145,14 +141,37 @@ def pairwise_distances(X, Z, *, metric="euclidean", p=2.0):
     return reduced_to_distance(_reduced_block(X, Z, p), p)
 
 
+def chunk_words_per_row(n_samples, n_neighbors, n_features):
+    """Peak number of 8-byte words that one query row of a chunk holds in ``kneighbors_brute``.
+
+    With ``n`` fitted points, ``k`` neighbours and ``d`` features the NumPy arrays of one chunk
+    take, per query row, at most ``d + max(2 n + k, k d + 2 k, 4 k)`` words: the centred
+    queries (``d``, Euclidean only) and, at the worst moment of each phase, the distance row
+    and its ``argpartition`` indices with the ``k`` kept indices (``2 n + k``), or the
+    ``k x d`` differences of the kept neighbours with their indices and squared distances
+    (``k d + 2 k``), or the four arrays of length ``k`` of the final sort (``4 k``)
+    ({eq}`eq-knn-chunk-rows` of the k-nearest neighbours chapter). The count is exact for the
+    Euclidean distance and an upper bound for the others.
+
+    Parameters
+    ----------
+    n_samples, n_neighbors, n_features : int
+        ``n``, ``k`` and ``d``.
+
+    Returns
+    -------
+    int
+    """
+    n, k, d = int(n_samples), int(n_neighbors), int(n_features)
+    return d + max(2 * n + k, k * d + 2 * k, 4 * k)
+
+
 def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
     """Number of query rows per chunk so that the temporaries fit in ``working_memory`` MiB.
 
-    One chunk of ``m`` queries against ``n`` fitted points holds at most three ``(m, n)``
-    arrays of 8-byte numbers (distances, argpartition indices, one temporary), or, when the
-    ``k`` survivors' exact distances are recomputed, one ``(m, k, d)`` array of differences:
-    ``8 * m * max(3 n, k d + 2 k)`` bytes ({eq}`eq-knn-chunk-rows`). So ``m`` is the budget
-    divided by ``8 * max(3 n, k d + 2 k)``, at least 1.
+    One chunk of ``m`` queries holds at most ``8 * m * chunk_words_per_row(n, k, d)`` bytes
+    of temporary arrays ({eq}`eq-knn-chunk-rows`), so ``m`` is the budget divided by
+    ``8 * chunk_words_per_row(n, k, d)``, at least 1.
 
     Parameters
     ----------
@@ -162,7 +181,6 @@ def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
         Budget in MiB; ``None`` reads scikit-learn's ``working_memory`` setting
         (``sklearn.get_config()``, 1024 MiB unless changed), as scikit-learn's own chunked
         distance computations do.
-
     n_neighbors : int, default=0
         ``k``.
     n_features : int, default=0
@@ -176,15 +194,8 @@ def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
         working_memory = sklearn.get_config()["working_memory"]
     if not working_memory > 0:
         raise ValueError(f"working_memory must be positive (MiB), got {working_memory}.")
-    k, d = int(n_neighbors), int(n_features)
-    bytes_per_row = 8 * max(_TEMPS_PER_ENTRY * max(int(n_samples), 1), k * d + 2 * k)
-    return max(1, int(working_memory * 2**20 // bytes_per_row))
-
-
-def _sort_neighbors(R, J):
-    """Sort each row of the candidates by reduced distance, ties by index (both (m, k))."""
-    order = np.lexsort((J, R), axis=-1)
-    return np.take_along_axis(R, order, axis=1), np.take_along_axis(J, order, axis=1)
+    words = chunk_words_per_row(max(int(n_samples), 1), n_neighbors, n_features)
+    return max(1, int(working_memory * 2**20 // (8 * words)))
 
 
 def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_memory=None,
@@ -230,16 +241,17 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
         raise ValueError(f"n_neighbors must be in [1, {n}] (the number of points), got {k}.")
     if p == 2.0:
         # Translating both sets by the same vector changes no distance but shrinks the norms,
-        # and with them the rounding error of the expansion (see the chapter).
+        # and with them the rounding error of the expansion (see the chapter). The training
+        # points are centred once, the queries chunk by chunk.
         shift = Z.mean(axis=0)
         Z = Z - shift
-        X = X - shift
     Z_sq = np.einsum("ij,ij->i", Z, Z) if p == 2.0 else None
     dist = np.empty((n_q, k))
     ind = np.empty((n_q, k), dtype=np.intp)
     step = chunk_rows(n, working_memory, n_neighbors=k, n_features=X.shape[1])
     for start in range(0, n_q, step):
-        Q = X[start:start + step]  # (m, d)
+        rows = slice(start, start + step)
+        Q = X[rows] - shift if p == 2.0 else X[rows]  # (m, d); a view unless centred
         R = _reduced_block(Q, Z, p, Z_sq)  # (m, n)
         if k < n:  # the k smallest of each row, unordered; a copy, so the (m, n) block is freed
             J = np.argpartition(R, k - 1, axis=1)[:, :k].copy()  # (m, k)
@@ -247,14 +259,16 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
             J = np.broadcast_to(np.arange(n), R.shape).copy()
         if p == 2.0:  # exact squared distances of the k survivors, from the differences
             del R
-            diff = Q[:, None, :] - Z[J]  # (m, k, d)
+            diff = Z[J]  # (m, k, d), the only array of that size
+            np.subtract(Q[:, None, :], diff, out=diff)
             Rk = np.einsum("mkd,mkd->mk", diff, diff)
             del diff
         else:
-            Rk = np.take_along_axis(R, J, axis=1)
+            Rk = np.take_along_axis(R, J, axis=1) if k < n else R
             del R
-        Rk, J = _sort_neighbors(Rk, J)
-        dist[start:start + step] = reduced_to_distance(Rk, p)
-        ind[start:start + step] = J
+        order = np.lexsort((J, Rk), axis=-1)  # by distance, ties by index
+        ind[rows] = np.take_along_axis(J, order, axis=1)
+        Rk = np.take_along_axis(Rk, order, axis=1)
+        dist[rows] = reduced_to_distance(Rk, p)
+        del Q, J, Rk, order  # nothing of this chunk survives into the next one
     return (dist, ind) if return_distance else ind
-

@@ -2,10 +2,12 @@ r"""A k-d tree stored as flat arrays, built level by level and queried for many 
 
 The tree is complete and balanced: node ``v`` has children ``2v + 1`` and ``2v + 2``, and the
 points of a node are a contiguous slice ``perm[start[v]:end[v]]`` of one permutation of the
-data. Every node of a level is split at the median of its widest coordinate in one call of
-``np.argpartition`` for the whole level. Each node keeps the bounding box of its points, from
-which the lower bound {eq}`eq-knn-box-bound` of the k-nearest neighbours chapter prunes whole
-subtrees at query time (Bentley 1975; Friedman, Bentley and Finkel 1977).
+data. The build sorts every coordinate once, then keeps the points of every node sorted along
+every coordinate: all the nodes of a level are split at the median of their widest coordinate
+by one stable partition of the sorted orders, in O(n d) time per level and O(d n log n) in all
+({prf:ref}`prop-knn-build-cost`). Each node keeps the bounding box of its points, from which the
+lower bound {eq}`eq-knn-box-bound` of the k-nearest neighbours chapter prunes whole subtrees at
+query time (Bentley 1975; Friedman, Bentley and Finkel 1977).
 """
 
 import math
@@ -37,7 +39,7 @@ class KDTree:
     X : array-like of shape (n_samples, n_features)
         The points to index (float64, finite).
     leaf_size : int, default=30
-        The tree has ``L = 1 + floor(log2(max(1, (n - 1) / leaf_size)))`` levels, as
+        The tree has ``n_levels = 1 + floor(log2(max(1, (n - 1) / leaf_size)))`` levels, as
         scikit-learn's ``KDTree``, so a leaf holds between ``leaf_size`` and
         ``2 * leaf_size`` points (all ``n`` when ``n <= leaf_size``).
     metric : {"minkowski", "euclidean", "manhattan", "chebyshev"}, default="minkowski"
@@ -82,9 +84,9 @@ class KDTree:
     def _build(self):
         X = self.data
         n, d = X.shape
-        L = int(np.log2(max(1.0, (n - 1) / self.leaf_size)) + 1)
-        n_nodes = 2**L - 1
-        self.n_levels = L
+        n_lev = int(np.log2(max(1.0, (n - 1) / self.leaf_size)) + 1)
+        n_nodes = 2**n_lev - 1
+        self.n_levels = n_lev
         self.start = np.zeros(n_nodes, dtype=np.intp)
         self.end = np.zeros(n_nodes, dtype=np.intp)
         self.lower = np.empty((n_nodes, d))
@@ -92,32 +94,43 @@ class KDTree:
         self.split_dim = np.full(n_nodes, -1, dtype=np.intp)
         self.split_value = np.full(n_nodes, np.nan)
         self.end[0] = n
-        # rank[i, j]: position of X[i, j] in the sorted column j (distinct even for ties)
-        order = np.argsort(X, axis=0, kind="stable")  # (n, d)
-        rank = np.empty_like(order)
-        np.put_along_axis(rank, order, np.arange(n)[:, None], axis=0)
-        perm = np.arange(n)
-        for level in range(L):
+        # order[:, j]: the points sorted by coordinate j (ties by index), and kept so within
+        # every node: the slice order[start[v]:end[v], j] is node v's points sorted by x_j
+        order = np.argsort(X, axis=0, kind="stable")  # (n, d), the only sort
+        cols = np.arange(d)
+        for level in range(n_lev):
             nodes = np.arange(2**level - 1, 2 ** (level + 1) - 1)  # the nodes of this level
             s, e = self.start[nodes], self.end[nodes]
-            Xp = X[perm]  # (n, d), the points in node order
-            self.lower[nodes] = np.minimum.reduceat(Xp, s, axis=0)
-            self.upper[nodes] = np.maximum.reduceat(Xp, s, axis=0)
-            if level == L - 1:
+            # a node's box: the first and the last point of each sorted column
+            self.lower[nodes] = X[order[s], cols]
+            self.upper[nodes] = X[order[e - 1], cols]
+            if level == n_lev - 1:
                 break
             dim = np.argmax(self.upper[nodes] - self.lower[nodes], axis=1)  # widest coordinate
-            seg = np.repeat(np.arange(nodes.size), e - s)  # node of each position
-            key = seg * n + rank[perm, dim[seg]]  # sorts by node, then by the split coordinate
             mid = s + (e - s) // 2
-            kth = np.unique(np.concatenate([s[1:], mid]))
-            perm = perm[np.argpartition(key, kth)]  # every node's median split at once
+            seg = np.repeat(np.arange(nodes.size), e - s)  # node (in the level) of each position
+            # the median split: a point goes left if it is among the first mid - s of its node
+            # along the node's split coordinate
+            goes_left = np.empty(n, dtype=bool)
+            goes_left[order[np.arange(n), dim[seg]]] = np.arange(n) < mid[seg]
+            # stable partition of every column, node by node, all at once: a point keeps its
+            # order among the points going the same way (a counting sort with two keys)
+            left = goes_left[order]  # (n, d)
+            n_left = np.cumsum(left, axis=0) - left  # left points before each position...
+            n_left -= n_left[s][seg]  # ...within its node
+            before = np.arange(n)[:, None] - s[seg][:, None]  # positions before it in its node
+            new_pos = np.where(left, s[seg][:, None] + n_left,
+                               mid[seg][:, None] + before - n_left)
+            new_order = np.empty_like(order)
+            np.put_along_axis(new_order, new_pos, order, axis=0)
+            order = new_order
             self.split_dim[nodes] = dim
-            self.split_value[nodes] = X[perm[mid], dim]
-            left, right = 2 * nodes + 1, 2 * nodes + 2
-            self.start[left], self.end[left] = s, mid
-            self.start[right], self.end[right] = mid, e
-        self.perm = perm
-        self._Xp = X[perm]
+            self.split_value[nodes] = X[order[mid, dim], dim]  # smallest x_j of the right child
+            left_child, right_child = 2 * nodes + 1, 2 * nodes + 2
+            self.start[left_child], self.end[left_child] = s, mid
+            self.start[right_child], self.end[right_child] = mid, e
+        self.perm = order[:, 0]
+        self._Xp = X[self.perm]
 
     # --- queries ---------------------------------------------------------------------------
 

@@ -29,9 +29,9 @@ def neighbor_weights(dist, weights):
         Distances to the neighbours.
     weights : {"uniform", "distance"} or callable
         ``"uniform"``: every neighbour counts once (returns ``None``). ``"distance"``: weight
-        :math:`1/\\rho(\\vx, \\vx_{(j)})`; a query that coincides with one or more training points
-        gives those points weight 1 and every other neighbour weight 0. A callable maps the
-        distance array to a weight array of the same shape.
+        :math:`1/\\operatorname{dist}(\\vx, \\vx_{(j)})`; a query that coincides with one or
+        more training points gives those points weight 1 and every other neighbour weight 0. A
+        callable maps the distance array to a weight array of the same shape.
 
     Returns
     -------
