@@ -194,6 +194,26 @@ def test_gaussian_partial_fit_matches_sklearn_means_and_counts():
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
 
 
+def test_gaussian_floor_uses_the_all_data_statistics_of_every_chunk():
+    # eq-nb-variance-floor and alg-nb-fit: the floor zeta (epsilon_) is var_smoothing times the
+    # largest unweighted variance of a feature over *all* the samples seen, so partial_fit must
+    # carry the all-data statistics; a last chunk of tiny spread must not shrink it.
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(300, 4)) * np.array([1.0, 5.0, 0.1, 2.0]) + 3.0
+    X[200:] = 3.0 + 0.01 * rng.normal(size=(100, 4))  # the last chunk barely varies
+    y = rng.integers(0, 2, 300)
+    sw = rng.uniform(0.5, 2.0, 300)  # weights do not enter the floor
+    model = GaussianNB(var_smoothing=1e-3)
+    for chunk in (slice(0, 50), slice(50, 200), slice(200, 300)):
+        model.partial_fit(X[chunk], y[chunk], classes=[0, 1], sample_weight=sw[chunk])
+    zeta = 1e-3 * np.var(X, axis=0).max()
+    assert model.epsilon_ == pytest.approx(zeta, rel=1e-12)
+    assert model.epsilon_ > 100 * 1e-3 * np.var(X[200:], axis=0).max()  # not the last chunk's
+    full = GaussianNB(var_smoothing=1e-3).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(model.var_, full.var_, rtol=1e-10)
+    np.testing.assert_allclose(model.var_ - zeta, full.var_ - full.epsilon_, rtol=1e-9)
+
+
 def test_chan_update_equals_the_variance_of_the_union():
     from mlmath.supervised.naive_bayes_base import combine_mean_variance
 

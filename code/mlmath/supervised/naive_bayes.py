@@ -52,16 +52,19 @@ class GaussianNB(BaseNB):
     var_ : ndarray of shape (n_classes, n_features)
         Variance of each feature within each class, plus ``epsilon_``.
     epsilon_ : float
-        ``var_smoothing`` times the largest (unweighted) feature variance of the data seen.
+        The variance floor :math:`\zeta`: ``var_smoothing`` times the largest (unweighted)
+        feature variance of all the data seen ({eq}`eq-nb-variance-floor`).
     n_features_in_ : int
 
     Notes
     -----
-    Implements the maximum likelihood estimates {eq}`eq-nb-gaussian-mle`, the Gaussian scores
-    {eq}`eq-nb-gaussian-jll` and, in ``partial_fit``, the streaming update
-    {eq}`eq-nb-chan-update` of the naive Bayes chapter. Unlike scikit-learn, whose
-    ``partial_fit`` takes ``epsilon_`` from the latest batch alone, ``epsilon_`` here comes from
-    all the data seen, so ``partial_fit`` over chunks gives exactly the parameters of ``fit``.
+    Implements the maximum likelihood estimates {eq}`eq-nb-gaussian-mle`, the variance floor
+    {eq}`eq-nb-variance-floor`, the Gaussian scores {eq}`eq-nb-gaussian-jll` and, in
+    ``partial_fit``, the streaming update {eq}`eq-nb-chan-update` of the naive Bayes chapter
+    ({prf:ref}`alg-nb-fit`). Unlike scikit-learn, whose ``partial_fit`` takes ``epsilon_`` from
+    the latest batch alone, ``epsilon_`` here comes from running statistics of all the data seen
+    (count, mean and variance of every feature, unweighted), so ``partial_fit`` over chunks gives
+    exactly the parameters of ``fit``.
     """
 
     def __init__(self, *, priors=None, var_smoothing=1e-9):
@@ -117,7 +120,8 @@ class GaussianNB(BaseNB):
         n_classes = len(self.classes_)
         self.class_count_ = np.zeros(n_classes)
         self.theta_ = np.zeros((n_classes, n_features))
-        self._var_raw = np.zeros((n_classes, n_features))  # without epsilon_
+        self._var_raw = np.zeros((n_classes, n_features))  # without the floor epsilon_
+        # all-data statistics (n_all, mean, variance per feature) for the floor epsilon_
         self._all = (np.zeros(1), np.zeros((1, n_features)), np.zeros((1, n_features)))
 
     def _accumulate(self, X, y_enc, sw):
@@ -125,7 +129,8 @@ class GaussianNB(BaseNB):
         self.class_count_, self.theta_, self._var_raw = combine_mean_variance(
             self.class_count_, self.theta_, self._var_raw, counts, means, variances
         )
-        # unweighted statistics of all the data seen, for epsilon_ (as scikit-learn's fit)
+        # unweighted statistics of all the data seen, merged by the same update: the floor
+        # epsilon_ (zeta of eq-nb-variance-floor) uses them, as scikit-learn's fit does
         n_all, mean_all, var_all = self._all
         self._all = combine_mean_variance(
             n_all, mean_all, var_all, np.array([X.shape[0]]),
