@@ -80,7 +80,58 @@ def clipped(equations):
     return [eq for over, eq in misfits(equations) if not eq["scrollable"]]
 
 
+def display_math_in_source(text):
+    """The display equations of a MyST page: (line number, label or "", TeX), code left out."""
+    import re
+
+    out = []
+    code = re.compile(r"^(```|~~~)\{code-cell\}.*?^\1\s*$", re.M | re.S)
+    blanked = code.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    for m in re.finditer(r"\$\$(.+?)\$\$[ \t]*(?:\(([^)\s]+)\))?", blanked, re.S):
+        out.append((blanked.count("\n", 0, m.start()) + 1, m.group(2) or "", m.group(1)))
+    return out
+
+
+# Replace a built page's article by the given equations, numbered or not, and typeset them with
+# the page's own MathJax: the same column, fonts, macros and equation layout as the book. Each
+# sits in a proof box inside a solution box, the narrowest place an equation stands in the book
+# (an equation in running text has a little more room), so an equation that passes here fits
+# wherever it is.
+TYPESET_SOURCE_JS = r"""
+async (equations) => {
+  const article = document.querySelector("article.bd-article");
+  article.innerHTML = "";
+  for (const [k, eq] of equations.entries()) {
+    const div = document.createElement("div");
+    div.className = "math notranslate nohighlight";
+    div.id = "source-" + k;
+    if (eq.label) {
+      const no = document.createElement("span");
+      no.className = "eqno";
+      no.innerHTML = '(99.99)<a class="headerlink" href="#">#</a>';
+      div.appendChild(no);
+    }
+    div.appendChild(document.createTextNode("\\[" + eq.tex + "\\]"));
+    const inner = document.createElement("div");
+    inner.className = "proof admonition";
+    inner.appendChild(div);
+    const outer = document.createElement("div");
+    outer.className = "solution admonition";
+    outer.appendChild(inner);
+    article.appendChild(outer);
+  }
+  await MathJax.typesetPromise([article]);
+}
+"""
+
+
 def main(argv):
+    """Report the display equations too wide for the column at a 1280-px window.
+
+    ``measure.py [book/<part>/<page>.html ...]`` measures built pages (default: every page);
+    ``measure.py --source book/<part>/<page>.md ...`` measures the equations of a source page
+    as it is now, typeset inside a built page (any chapter), without rebuilding the book.
+    """
     import sys
     from pathlib import Path
 
@@ -89,26 +140,41 @@ def main(argv):
     from mlmath_book import toc_files
     from playwright.sync_api import sync_playwright
 
-    pages = argv or [f + ".html" for f in toc_files(fx.ROOT)]
+    sources = argv[0] == "--source" if argv else False
+    paths = argv[1:] if sources else argv
+    if not paths:
+        paths = [f + ".html" for f in toc_files(fx.ROOT)]
     total = 0
-    with sync_playwright() as pw:
+    with sync_playwright() as pw, fx.serve() as base:
         browser = pw.chromium.launch(executable_path=fx.chromium_path(),
                                      args=["--headless", "--no-sandbox"])
-        server = fx.serve()
-        base = server.__enter__()
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        for path in pages:
+        for path in paths:
             page = context.new_page()
             page.route("**/*", fx.route_offline)
-            page.goto(base + path, wait_until="load")
-            page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
-            bad = misfits(page.evaluate(DISPLAY_EQUATIONS_JS))
+            if sources:
+                equations = display_math_in_source(Path(path).read_text(encoding="utf-8"))
+                # Any built chapter with math serves as the frame: the book's CSS and MathJax.
+                page.goto(base + "book/prerequisites/linear_algebra.html", wait_until="load")
+                page.evaluate("() => MathJax.startup.promise")
+                page.evaluate(TYPESET_SOURCE_JS,
+                              [{"label": label, "tex": tex} for _, label, tex in equations])
+                measured = page.evaluate(DISPLAY_EQUATIONS_JS)
+                for eq, (line, label, tex) in zip(measured, equations, strict=True):
+                    eq["id"] = f"line {line}" + (f" ({label})" if label else "")
+                    eq["tex"] = tex.strip()
+            else:
+                page.goto(base + path, wait_until="load")
+                page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
+                measured = page.evaluate(DISPLAY_EQUATIONS_JS)
+            bad = misfits(measured)
+            errors = [eq["id"] for eq in measured if eq["error"]]
             total += len(bad)
-            print(f"{path}: {len(bad)} display equation(s) too wide")
+            print(f"{path}: {len(bad)} display equation(s) too wide"
+                  + (f"; MathJax errors in {errors}" if errors else ""))
             for over, eq in bad:
                 print(f"  +{over:5.0f}px  {eq['id'] or '(unlabelled)'}  {eq['tex'][:90]!r}")
             page.close()
-        server.__exit__(None, None, None)
         browser.close()
     print(f"{total} in all")
     return 0
