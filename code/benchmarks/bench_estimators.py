@@ -8,6 +8,10 @@ the twin's) shows. Times are medians of several fits of fresh clones; predict ti
 of predictions on the training set; memory is the peak of Python-tracked allocations (NumPy's
 included) during one fit. A benchmark, not a test: it prints, it never fails on a slow result.
 
+A last table times the k-d tree build of the k-NN estimators against scikit-learn's at
+leaf_size = 1 for n = 25,000 to 100,000 (d = 8): the build is O(d n log n), so quadrupling n
+should multiply its time by about 5, as scikit-learn's; a quadratic build would multiply it by 16.
+
 The summary gives, per estimator, the median fit-time ratio over the datasets and the growth of
 the ratio from n = 500 to n = 5,000, then the median and the maximum over estimators.
 """
@@ -141,6 +145,35 @@ def main(argv=None):
         print(f"\nover {len(medians)} estimators: median of medians "
               f"{np.median(list(medians.values())):.2f}x, worst median "
               f"{max(medians.values()):.2f}x ({max(medians, key=medians.get)})")
+    if not args.only or "KDTree" in args.only:
+        bench_kd_tree_build(min(args.repeats, 3))
+
+
+def bench_kd_tree_build(repeats):
+    """CPU time of a k-d tree build (leaf_size=1) at growing n, ours and scikit-learn's."""
+    from sklearn.neighbors import KNeighborsClassifier as SkKNN
+
+    from mlmath.supervised.neighbors import KNeighborsClassifier
+
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((100_000, 8))
+    y = (X[:, 0] > 0).astype(int)
+    print(f"\n{'k-d tree build, leaf_size=1':<28} {'n':>8} {'ours s':>8} {'skl s':>8}")
+    first = {}
+    for n in (25_000, 50_000, 100_000):
+        row = []
+        for name, cls in (("ours", KNeighborsClassifier), ("skl", SkKNN)):
+            best = np.inf
+            for _ in range(repeats):
+                model = cls(algorithm="kd_tree", leaf_size=1)
+                t0 = time.process_time()
+                model.fit(X[:n], y[:n])
+                best = min(best, time.process_time() - t0)
+            first.setdefault(name, best)
+            row.append(best)
+        print(f"{'':<28} {n:>8} {row[0]:>8.3f} {row[1]:>8.3f}")
+    print(f"{'growth 25k -> 100k':<28} {'':>8} {row[0] / first['ours']:>7.1f}x "
+          f"{row[1] / first['skl']:>7.1f}x")
 
 
 if __name__ == "__main__":
