@@ -57,12 +57,12 @@ def duality_gap(X, y, w, alpha, l1_ratio=1.0):
     :math:`\tilde\mX = [\mX;\ \sqrt{n\alpha(1-\rho)}\,\mI]`, :math:`\tilde\vy = [\vy;\ \vzero]`,
     so its gap is the lasso's gap there: with :math:`\vu = \mX^\top\vr/n - \alpha(1-\rho)\vw`
     (``u`` below) and the dual point rescaled into the feasible set by
-    :math:`\zeta = \min(1, \alpha\rho/\|\vu\|_\infty)`,
+    :math:`\chi = \min(1, \alpha\rho/\|\vu\|_\infty)`,
 
     .. math::
 
-        \frac{1+\zeta^2}{2n}\|\vr\|_2^2 + \frac{(1+\zeta^2)\alpha(1-\rho)}{2}\|\vw\|_2^2
-        + \alpha\rho\|\vw\|_1 - \frac{\zeta}{n}\vr^\top\vy .
+        \frac{1+\chi^2}{2n}\|\vr\|_2^2 + \frac{(1+\chi^2)\alpha(1-\rho)}{2}\|\vw\|_2^2
+        + \alpha\rho\|\vw\|_1 - \frac{\chi}{n}\vr^\top\vy .
 
     This is scikit-learn's criterion, so ``tol`` means the same in both. For :math:`\rho = 0`
     (pure ridge) the feasible set shrinks to a point and that bound is useless; the gap is then

@@ -250,7 +250,7 @@ class Lasso(ElasticNet):
 class SGDRegressor(BaseLinearModel):
     r"""Penalised least squares by mini-batch stochastic gradient descent.
 
-    Minimises :math:`\frac1n\sum_i \frac12(y_i - \vx_i^\top\vw - b)^2 + \alpha R(\vw)`
+    Minimises :math:`\frac1n\sum_i \frac12(y_i - \vx_i^\top\vw - b)^2 + \alpha \Omega(\vw)`
     with the update {eq}`eq-linreg-sgd-update`; ``penalty``, ``alpha``, ``l1_ratio``,
     ``learning_rate``, ``eta0`` and ``power_t`` mean what they mean in scikit-learn's
     ``SGDRegressor``. With the default ``batch_size=1`` and ``penalty="l2"`` (or ``None``) it is
@@ -266,7 +266,7 @@ class SGDRegressor(BaseLinearModel):
     Parameters
     ----------
     penalty : {"l2", "l1", "elasticnet"} or None, default="l2"
-        :math:`R(\vw) = \tfrac12\|\vw\|_2^2`, :math:`\|\vw\|_1`, or
+        :math:`\Omega(\vw) = \tfrac12\|\vw\|_2^2`, :math:`\|\vw\|_1`, or
         :math:`\rho\|\vw\|_1 + \tfrac{1-\rho}{2}\|\vw\|_2^2`.
     alpha : float, default=1e-4
         Regularisation strength :math:`\alpha \ge 0`.

@@ -4,9 +4,9 @@ The objective of :class:`mlmath.supervised.linear_regression.SGDRegressor` is
 
 .. math::
 
-    J(\vw, b) = \frac1n\sum_{i=1}^n \tfrac12 (y_i - \vx_i^\top\vw - b)^2 + \alpha R(\vw),
+    J(\vw, b) = \frac1n\sum_{i=1}^n \tfrac12 (y_i - \vx_i^\top\vw - b)^2 + \alpha \Omega(\vw),
 
-with :math:`R(\vw) = \tfrac12\|\vw\|_2^2` (``"l2"``), :math:`\|\vw\|_1` (``"l1"``) or
+with :math:`\Omega(\vw) = \tfrac12\|\vw\|_2^2` (``"l2"``), :math:`\|\vw\|_1` (``"l1"``) or
 :math:`\rho\|\vw\|_1 + \tfrac{1-\rho}{2}\|\vw\|_2^2` (``"elasticnet"``). One step on a
 mini-batch :math:`B` is a gradient step on the smooth part followed by the proximal step of the
 part :math:`\alpha\rho\|\vw\|_1`, {eq}`eq-linreg-sgd-update` of the linear regression chapter.
