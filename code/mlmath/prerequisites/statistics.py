@@ -498,19 +498,19 @@ def paired_permutation_test(scores_a, scores_b, n_permutations=9999, random_stat
 
 
 def bonferroni(pvalues):
-    r"""Bonferroni-adjusted p-values :math:`\min(1, K\,p_j)` for :math:`K` tests.
+    r"""Bonferroni-adjusted p-values :math:`\min(1, N\,p_j)` for :math:`N` tests.
 
     Rejecting the hypotheses whose adjusted p-value is at most :math:`\delta` keeps the
     probability of any false rejection at most :math:`\delta`.
 
     Parameters
     ----------
-    pvalues : array-like of shape (K,)
+    pvalues : array-like of shape (N,)
         p-values in :math:`[0, 1]`.
 
     Returns
     -------
-    ndarray of shape (K,)
+    ndarray of shape (N,)
 
     Notes
     -----
