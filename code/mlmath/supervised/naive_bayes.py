@@ -52,8 +52,8 @@ class GaussianNB(BaseNB):
     var_ : ndarray of shape (n_classes, n_features)
         Variance of each feature within each class, plus ``epsilon_``.
     epsilon_ : float
-        The variance floor :math:`\zeta`: ``var_smoothing`` times the largest (unweighted)
-        feature variance of all the data seen ({eq}`eq-nb-variance-floor`).
+        The variance floor :math:`v_{\mathrm{floor}}`: ``var_smoothing`` times the largest
+        (unweighted) feature variance of all the data seen ({eq}`eq-nb-variance-floor`).
     n_features_in_ : int
 
     Notes
@@ -130,7 +130,7 @@ class GaussianNB(BaseNB):
             self.class_count_, self.theta_, self._var_raw, counts, means, variances
         )
         # unweighted statistics of all the data seen, merged by the same update: the floor
-        # epsilon_ (zeta of eq-nb-variance-floor) uses them, as scikit-learn's fit does
+        # epsilon_ (v_floor of eq-nb-variance-floor) uses them, as scikit-learn's fit does
         n_all, mean_all, var_all = self._all
         self._all = combine_mean_variance(
             n_all, mean_all, var_all, np.array([X.shape[0]]),
