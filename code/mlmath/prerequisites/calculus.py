@@ -302,13 +302,13 @@ def split_gain(g, h, left, alpha=0.0, min_split_loss=0.0):
     alpha : float, default=0.0
         L2 penalty on the leaf values (XGBoost's ``reg_lambda``).
     min_split_loss : float, default=0.0
-        Cost :math:`\zeta \ge 0` of one extra leaf (XGBoost's ``gamma``).
+        Cost :math:`\vartheta \ge 0` of one extra leaf (XGBoost's ``gamma``).
 
     Returns
     -------
     gain : float
-        :math:`\frac12\big[G_L^2/(H_L+\alpha) + G_R^2/(H_R+\alpha) - G^2/(H+\alpha)\big] - \zeta`;
-        the split lowers the regularised objective exactly when the gain is positive.
+        :math:`\frac12\big[G_L^2/(H_L+\alpha) + G_R^2/(H_R+\alpha) - G^2/(H+\alpha)\big]
+        - \vartheta`; the split lowers the regularised objective exactly when the gain is positive.
 
     Notes
     -----

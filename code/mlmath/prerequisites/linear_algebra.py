@@ -131,7 +131,7 @@ def _check_symmetric(A, name):
 
 
 def rayleigh_quotient(A, x):
-    r"""The Rayleigh quotient :math:`r(\vx) = \vx^\top\mA\vx / \vx^\top\vx`.
+    r"""The Rayleigh quotient :math:`\rho(\vx) = \vx^\top\mA\vx / \vx^\top\vx`.
 
     Implements {eq}`eq-la-rayleigh` of the linear algebra chapter.
 
@@ -144,7 +144,7 @@ def rayleigh_quotient(A, x):
 
     Returns
     -------
-    r : float
+    rho : float
         A number between :math:`\lambda_{\min}(\mA)` and :math:`\lambda_{\max}(\mA)`.
     """
     A = _check_symmetric(A, "A")
@@ -274,8 +274,8 @@ def condition_number(A):
     rank has :math:`\kappa = \infty`. For a square system, :math:`\kappa` bounds the relative
     change of the solution per relative change of the right-hand side
     ({eq}`eq-la-perturbation`). For least squares with ``A`` of full column rank it does not
-    suffice: the sensitivity also depends on the angle :math:`\theta` between :math:`\vy` and
-    :math:`\col(\mA)`, and is of order :math:`\kappa + \kappa^2\tan\theta`
+    suffice: the sensitivity also depends on the angle :math:`\vartheta` between :math:`\vy` and
+    :math:`\col(\mA)`, and is of order :math:`\kappa + \kappa^2\tan\vartheta`
     ({eq}`eq-la-ls-sensitivity`), so :math:`\kappa` alone describes it only when the residual is
     small.
 

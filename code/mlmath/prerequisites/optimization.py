@@ -104,10 +104,10 @@ def _call_value(f, w):
 
 def backtracking_line_search(f, grad_w, w, direction, *, f_w=None, step0=1.0, c=1e-4,
                              shrink=0.5, max_halvings=60):
-    r"""Largest step :math:`\eta = \eta_0\beta^k` satisfying the Armijo condition.
+    r"""Largest step :math:`\eta = \eta_0 s^k` satisfying the Armijo condition.
 
     Implements {eq}`eq-opt-armijo` of the optimisation chapter: starting from ``step0``, the
-    step is multiplied by ``shrink`` (:math:`\beta`) until
+    step is multiplied by ``shrink`` (:math:`s`) until
     :math:`f(\vw + \eta\vv) \le f(\vw) + c\,\eta\,\nabla f(\vw)^\top\vv`, which terminates for
     every descent direction :math:`\vv` (the backtracking lemma of the chapter).
 
@@ -128,7 +128,7 @@ def backtracking_line_search(f, grad_w, w, direction, *, f_w=None, step0=1.0, c=
     c : float, default=1e-4
         The Armijo constant, :math:`0 < c < 1`.
     shrink : float, default=0.5
-        The factor :math:`0 < \beta < 1` by which a rejected step is multiplied.
+        The factor :math:`0 < s < 1` by which a rejected step is multiplied.
     max_halvings : int, default=60
         The most reductions tried before giving up.
 
