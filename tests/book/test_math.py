@@ -61,3 +61,61 @@ def test_the_checks_can_fail():
     assert BOOK_MACRO.findall(r"\vs(A) + \vx") == ["vs", "vx"]
     assert ACCENT_UNBRACED.search(r"\tilde\mathbf{s}")
     assert not ACCENT_UNBRACED.search(r"\tilde{\mathbf{s}}")
+
+
+def _markdown_parser():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.amsmath import amsmath_plugin
+    from mdit_py_plugins.colon_fence import colon_fence_plugin
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    return (MarkdownIt("commonmark").use(dollarmath_plugin, double_inline=True)
+            .use(amsmath_plugin).use(colon_fence_plugin))
+
+
+def stray_dollars(text, parser=None, offset=0):
+    """Lines whose prose keeps a ``$`` after parsing: inline math that Markdown broke apart.
+
+    A line of a paragraph that starts with ``+ ``, ``- ``, ``> `` or ``1. `` starts a list or a
+    quote, and cuts the inline math that spans it in two: the page then shows raw TeX. Parses
+    the page as the build does (dollar math, fenced directives, whose bodies are parsed too; code
+    cells are skipped) and returns the line numbers of text that still holds a dollar sign.
+    """
+    parser = parser or _markdown_parser()
+    lines = []
+    for token in parser.parse(text):
+        start = offset + (token.map[0] if token.map else 0)
+        if token.type in ("fence", "colon_fence"):
+            info = token.info.strip()
+            if info.startswith("{") and not info.startswith("{code-cell"):
+                body = token.content.split("\n")
+                skip = 0
+                while skip < len(body) and body[skip].startswith(":") and \
+                        re.match(r"^:[\w-]+:", body[skip]):
+                    skip += 1
+                lines += stray_dollars("\n".join(body[skip:]), parser, start + 1 + skip)
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type == "text" and "$" in child.content:
+                    lines.append(start + 1)
+                    break
+    return lines
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_inline_math_is_cut_by_a_list_or_quote_marker(name):
+    text = (ROOT / name).with_suffix(".md").read_text()
+    front = text.split("\n---", 1)[0].count("\n") + 2 if text.startswith("---") else 0
+    body = text if not front else "\n" * front + text.split("\n---", 1)[1].split("\n", 1)[1]
+    bad = stray_dollars(body)
+    assert not bad, (
+        f"{name}: raw $ left in the text near lines {bad}: a line inside inline math starts "
+        "with '+ ', '- ', '> ' or '1. ' and Markdown cut the math; reflow the line"
+    )
+
+
+def test_the_stray_dollar_check_can_fail():
+    broken = "Since $a\n+ b = c$ holds, done.\n"
+    assert stray_dollars(broken) == [1, 2]
+    assert stray_dollars("Since $a + b$\nholds.\n") == []
+    assert stray_dollars("```{prf:proof}\n:label: x\nSince $a\n> b$ holds.\n```\n")[0] == 3

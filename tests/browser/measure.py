@@ -70,7 +70,7 @@ def misfits(equations):
         over = max(m["right"] - right, d["left"] - m["left"], c["left"] - m["left"], 0.0)
         if eq["eqno"] and _overlap(m, eq["eqno"]):
             over = max(over, m["right"] - eq["eqno"]["left"], 1.0)
-        if over > 0.5:
+        if over > 2:  # sub-pixel rounding and MathJax spacing: 2 px is invisible
             out.append((over, eq))
     return sorted(out, key=lambda pair: -pair[0])
 
