@@ -66,12 +66,14 @@ def open_page(browser, site):
             route_offline(r)
 
         page.route("**/*", route)
+        # Generous limits: on a loaded two-core machine a long page takes seconds to typeset.
+        page.set_default_timeout(120_000)
         page.goto(site + path, wait_until="load")
         page.wait_for_function(
             "() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)"
         )
         page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
         return page, errors, offsite
 
     yield _open

@@ -81,14 +81,21 @@ def clipped(equations):
 
 
 def display_math_in_source(text):
-    """The display equations of a MyST page: (line number, label or "", TeX), code left out."""
+    """The display equations of a MyST page, code left out.
+
+    Returns (line number, label or "", TeX, list depth) for each, the list depth read off the
+    indentation of the line the equation starts on (three spaces a level).
+    """
     import re
 
     out = []
     code = re.compile(r"^(```|~~~)\{code-cell\}.*?^\1\s*$", re.M | re.S)
     blanked = code.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     for m in re.finditer(r"\$\$(.+?)\$\$[ \t]*(?:\(([^)\s]+)\))?", blanked, re.S):
-        out.append((blanked.count("\n", 0, m.start()) + 1, m.group(2) or "", m.group(1)))
+        line_start = blanked.rfind("\n", 0, m.start()) + 1
+        indent = len(blanked[line_start:m.start()]) - len(blanked[line_start:m.start()].lstrip())
+        out.append((blanked.count("\n", 0, m.start()) + 1, m.group(2) or "", m.group(1),
+                    -(-indent // 3)))  # list levels: an indented equation sits in a list item
     return out
 
 
@@ -112,9 +119,17 @@ async (equations) => {
       div.appendChild(no);
     }
     div.appendChild(document.createTextNode("\\[" + eq.tex + "\\]"));
+    let item = div;
+    for (let level = 0; level < eq.lists; level++) {  // an equation inside list items
+      const li = document.createElement("li");
+      li.appendChild(item);
+      const ol = document.createElement("ol");
+      ol.appendChild(li);
+      item = ol;
+    }
     const inner = document.createElement("div");
     inner.className = "proof admonition";
-    inner.appendChild(div);
+    inner.appendChild(item);
     const outer = document.createElement("div");
     outer.className = "solution admonition";
     outer.appendChild(inner);
@@ -157,10 +172,10 @@ def main(argv):
                 # Any built chapter with math serves as the frame: the book's CSS and MathJax.
                 page.goto(base + "book/prerequisites/linear_algebra.html", wait_until="load")
                 page.evaluate("() => MathJax.startup.promise")
-                page.evaluate(TYPESET_SOURCE_JS,
-                              [{"label": label, "tex": tex} for _, label, tex in equations])
+                page.evaluate(TYPESET_SOURCE_JS, [{"label": label, "tex": tex, "lists": lists}
+                                                  for _, label, tex, lists in equations])
                 measured = page.evaluate(DISPLAY_EQUATIONS_JS)
-                for eq, (line, label, tex) in zip(measured, equations, strict=True):
+                for eq, (line, label, tex, _) in zip(measured, equations, strict=True):
                     eq["id"] = f"line {line}" + (f" ({label})" if label else "")
                     eq["tex"] = tex.strip()
             else:
