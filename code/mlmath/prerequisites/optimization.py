@@ -400,9 +400,10 @@ def qp_dual_function(F, c, G, h, lam):
     r"""Dual function of a QP with linear inequality constraints.
 
     The primal problem is :math:`\min \frac12\vw^\top\mathbf{F}\vw + \mathbf{c}^\top\vw` subject to
-    :math:`\mathbf{G}\vw \le \mathbf{h}`. Implements {eq}`eq-opt-qp-dual`,
+    :math:`\mathbf{G}\vw \le \mathbf{b}` (the chapter's :math:`\mathbf{b}` is the argument
+    ``h``). Implements {eq}`eq-opt-qp-dual`,
     :math:`D(\boldsymbol{\lambda}) = -\frac12\mathbf{u}^\top\mathbf{F}^{-1}\mathbf{u}
-    - \mathbf{h}^\top\boldsymbol{\lambda}` with
+    - \mathbf{b}^\top\boldsymbol{\lambda}` with
     :math:`\mathbf{u} = \mathbf{c} + \mathbf{G}^\top\boldsymbol{\lambda}`, the minimum of the
     Lagrangian over :math:`\vw`, for positive definite :math:`\mathbf{F}`.
 
@@ -413,6 +414,7 @@ def qp_dual_function(F, c, G, h, lam):
     c : ndarray of shape (d,)
     G : ndarray of shape (m, d)
     h : ndarray of shape (m,)
+        The right-hand side :math:`\mathbf{b}` of the constraints.
     lam : ndarray of shape (m,) or (k, m)
         One vector of multipliers, or a stack of ``k`` of them.
 
@@ -442,9 +444,10 @@ def solve_qp_by_enumeration(F, c, G, h, *, tol=1e-9):
     r"""Solve a small convex QP with inequality constraints by checking the KKT conditions.
 
     Minimises :math:`\frac12\vw^\top\mathbf{F}\vw + \mathbf{c}^\top\vw` subject to
-    :math:`\mathbf{G}\vw \le \mathbf{h}`. For every candidate set :math:`S` of active
+    :math:`\mathbf{G}\vw \le \mathbf{b}` (the chapter's :math:`\mathbf{b}` is the argument
+    ``h``). For every candidate set :math:`S` of active
     constraints (smallest sets first) it solves the equality-constrained QP with
-    :math:`\mathbf{G}_S\vw = \mathbf{h}_S` by :func:`solve_equality_qp` and accepts the first
+    :math:`\mathbf{G}_S\vw = \mathbf{b}_S` by :func:`solve_equality_qp` and accepts the first
     solution that satisfies all the KKT conditions {eq}`eq-opt-kkt` (primal feasibility,
     :math:`\boldsymbol{\lambda} \ge 0`; stationarity and complementary slackness hold by
     construction). By the sufficiency theorem of the chapter that point is a global minimiser.
@@ -457,6 +460,7 @@ def solve_qp_by_enumeration(F, c, G, h, *, tol=1e-9):
     c : ndarray of shape (d,)
     G : ndarray of shape (m, d)
     h : ndarray of shape (m,)
+        The right-hand side :math:`\mathbf{b}` of the constraints.
     tol : float, default=1e-9
         Tolerance, relative to the data's scale, on feasibility and on the sign of the
         multipliers.
@@ -510,8 +514,7 @@ def logistic_objective(X, y, alpha=0.0):
     Implements {eq}`eq-opt-logistic-loss`,
     :math:`J(\vw) = \frac1n\sum_i \log\big(1 + e^{-y_i\vx_i^\top\vw}\big) +
     \frac\alpha2\|\vw\|_2^2` with labels :math:`y_i \in \{-1, +1\}`, its gradient and its
-    Hessian {eq}`eq-opt-logistic-hessian`, used in the chapter as a smooth convex test function
-    (the logistic regression chapter fits it).
+    Hessian {eq}`eq-opt-logistic-hessian`, used in the chapter as a smooth convex test function.
 
     Parameters
     ----------
