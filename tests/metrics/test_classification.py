@@ -106,3 +106,16 @@ def test_bad_input_is_refused():
         precision_score(["a", "b"], ["a", "b"])
     with pytest.raises(ValueError, match="normalize"):
         confusion_matrix([0, 1], [0, 1], normalize="rows")
+
+
+def test_a_class_never_predicted_in_the_macro_averages():
+    # The chapter (sec-metrics-averages): a class that occurs but is never predicted contributes
+    # the zero_division value to macro precision, and 0 to macro recall and macro F1.
+    y, p = [0, 0, 1, 1, 2, 2], [0, 0, 1, 1, 0, 1]
+    for zd in (0.0, 1.0):
+        prec, rec, f1, _ = precision_recall_fscore_support(y, p, zero_division=zd)
+        assert (prec[2], rec[2], f1[2]) == (zd, 0.0, 0.0)
+        for ours, theirs in [(precision_score, skm.precision_score),
+                             (recall_score, skm.recall_score), (f1_score, skm.f1_score)]:
+            assert ours(y, p, average="macro", zero_division=zd) == pytest.approx(
+                theirs(y, p, average="macro", zero_division=zd), rel=1e-12)

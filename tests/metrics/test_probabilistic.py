@@ -76,3 +76,44 @@ def test_bad_input_is_refused():
         calibration_curve([0, 1], [0.2, 0.8], strategy="kmeans")
     with pytest.raises(ValueError, match="n_bins"):
         calibration_curve([0, 1], [0.2, 0.8], n_bins=0)
+
+
+@pytest.mark.parametrize(
+    "y",
+    [[0, 0, 0], [1, 1, 1], [-1, -1, -1], [0, 1, 0], [-1, 1, 1], [1, 2, 1], [2, 2, 2],
+     [-1, 0, 0], [0.0, 1.0, 1.0]],
+)
+def test_binary_brier_and_calibration_curve_choose_sklearns_positive_label(y):
+    # pos_label=None means 1 for {0, 1} and {-1, 1}, also when y_true shows only one of them
+    # (a y_true of 0s alone has no positive: it is not the larger label that becomes positive).
+    p = np.array([0.1, 0.2, 0.1])
+    assert brier_score_loss(y, p) == pytest.approx(skm.brier_score_loss(y, p), rel=1e-12)
+    try:
+        theirs = sk_calibration_curve(y, p, n_bins=2)
+    except ValueError:
+        with pytest.raises(ValueError, match="pos_label"):
+            calibration_curve(y, p, n_bins=2)
+    else:
+        for a, b in zip(calibration_curve(y, p, n_bins=2), theirs, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_one_class_brier_and_calibration_curve():
+    # The review's case: only negatives. scikit-learn: Brier 0.02, fraction of positives 0.
+    assert brier_score_loss([0, 0, 0], [0.1, 0.2, 0.1]) == pytest.approx(0.02, rel=1e-12)
+    frac, mean_pred = calibration_curve([0, 0, 0], [0.1, 0.2, 0.1], n_bins=2)
+    np.testing.assert_array_equal(frac, [0.0])
+    np.testing.assert_allclose(mean_pred, [0.4 / 3])
+
+
+def test_string_labels_need_pos_label():
+    y, p = np.array(["a", "b", "a"]), np.array([0.1, 0.8, 0.3])
+    with pytest.raises(ValueError, match="pos_label"):
+        brier_score_loss(y, p)
+    with pytest.raises(ValueError, match="pos_label"):
+        calibration_curve(y, p)
+    assert brier_score_loss(y, p, pos_label="b") == pytest.approx(
+        skm.brier_score_loss(y, p, pos_label="b"), rel=1e-12)
+    for a, b in zip(calibration_curve(y, p, pos_label="b", n_bins=2),
+                    sk_calibration_curve(y, p, pos_label="b", n_bins=2), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -43,6 +43,29 @@ def test_roc_curve_equals_sklearn(seed, ties, weights):
         skm.roc_auc_score(y, s, sample_weight=w), rel=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("y", "s", "kept", "dropped"),
+    [
+        # (0.25, 0.5) lies on a horizontal segment between unequal steps: kept.
+        ([1, 0, 0, 0, 0, 1], [6, 5, 4, 4, 4, 1], (0.25, 0.5), None),
+        # (0.5, 0.5) lies between two equal diagonal steps: dropped.
+        ([1, 0, 1, 0, 1, 0, 0, 1], [5, 5, 4, 4, 3, 3, 2, 1], None, (0.5, 0.5)),
+    ],
+)
+def test_roc_curve_drops_only_points_between_equal_steps(y, s, kept, dropped):
+    fpr, tpr, _ = roc_curve(y, s)
+    full = roc_curve(y, s, drop_intermediate=False)
+    points = set(zip(fpr.tolist(), tpr.tolist(), strict=True))
+    if kept is not None:
+        assert kept in points
+    if dropped is not None:
+        assert dropped in set(zip(full[0].tolist(), full[1].tolist(), strict=True))
+        assert dropped not in points
+    for a, b in zip((fpr, tpr), skm.roc_curve(y, s)[:2], strict=True):
+        np.testing.assert_allclose(a, b)
+    assert auc(fpr, tpr) == pytest.approx(auc(full[0], full[1]), rel=1e-12)
+
+
 @pytest.mark.parametrize(("seed", "ties"), list(itertools.product(SEEDS, [0, 1])))
 def test_auc_is_the_probability_that_a_positive_outscores_a_negative(seed, ties):
     y, s, _ = _binary(seed, n=120, ties=ties)

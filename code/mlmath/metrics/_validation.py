@@ -4,7 +4,7 @@ import numpy as np
 
 from mlmath.validation import check_sample_weight
 
-__all__ = ["check_1d_pair", "check_sample_weight_1d", "binary_targets"]
+__all__ = ["check_1d_pair", "check_sample_weight_1d", "binary_targets", "has_default_positive"]
 
 
 def check_1d_pair(y_true, y_other, *, other_name="y_pred", numeric_other=False):
@@ -37,11 +37,21 @@ def check_sample_weight_1d(sample_weight, n_samples):
     """Unit weights when ``None``; else finite, non-negative, not all zero, one per sample."""
     return check_sample_weight(sample_weight, n_samples)
 
+def has_default_positive(labels):
+    """Whether the sorted distinct ``labels`` are {0, 1}, {-1, 1} or a single one of 0, 1, -1.
+
+    Then ``pos_label=None`` means 1, as in scikit-learn (a lone 0 or -1 has no positive sample).
+    """
+    if labels.dtype.kind not in "biuf":
+        return False
+    return labels.tolist() in ([0, 1], [-1, 1], [0], [1], [-1])
+
+
 def binary_targets(y_true, pos_label):
     """Boolean array ``y_true == pos_label`` for a target with at most two labels.
 
-    ``pos_label=None`` means the larger of the two labels, which must then be numeric ``{0, 1}``,
-    ``{-1, 1}`` or a single one of them, as scikit-learn requires.
+    ``pos_label=None`` means 1, and the labels must then be numeric ``{0, 1}``, ``{-1, 1}`` or a
+    single one of them, as scikit-learn requires.
     """
     labels = np.unique(y_true)
     if len(labels) > 2:
@@ -49,7 +59,7 @@ def binary_targets(y_true, pos_label):
             f"A binary metric got {len(labels)} classes in y_true: {labels.tolist()!r}."
         )
     if pos_label is None:
-        if labels.dtype.kind not in "biuf" or not set(labels.tolist()) <= {0, 1, -1}:
+        if not has_default_positive(labels):
             raise ValueError(
                 f"y_true takes values {labels.tolist()!r}: pass pos_label to say which label is "
                 "the positive class (pos_label=None means 1 for labels in {0, 1} or {-1, 1})."

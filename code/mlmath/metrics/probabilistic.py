@@ -2,7 +2,12 @@
 
 import numpy as np
 
-from mlmath.metrics._validation import check_1d_pair, check_sample_weight_1d
+from mlmath.metrics._validation import (
+    binary_targets,
+    check_1d_pair,
+    check_sample_weight_1d,
+    has_default_positive,
+)
 
 __all__ = ["log_loss", "brier_score_loss", "calibration_curve"]
 
@@ -70,8 +75,10 @@ def log_loss(y_true, y_proba, *, normalize=True, sample_weight=None, labels=None
 def brier_score_loss(y_true, y_proba, *, sample_weight=None, pos_label=None, labels=None):
     """Mean squared distance between the probability vector and the one-hot target.
 
-    Binary input (a 1-D ``y_proba``, the probability of ``pos_label``, default the larger label)
-    gives the classical (1/n) sum_i (p_i - y_i)^2. A 2-D ``y_proba`` gives
+    Binary input (a 1-D ``y_proba``, the probability of ``pos_label``) gives the classical
+    (1/n) sum_i (p_i - y_i)^2. ``pos_label=None`` means 1 for labels in {0, 1} or {-1, 1}, also
+    when ``y_true`` shows a single one of them, and otherwise the larger of two numeric labels,
+    as scikit-learn does; string labels need ``pos_label``. A 2-D ``y_proba`` gives
     (1/n) sum_i sum_k (p_ik - y_ik)^2, halved when there are two classes so that both forms of
     binary input agree (the two squared errors of a binary row are equal).
 
@@ -86,12 +93,13 @@ def brier_score_loss(y_true, y_proba, *, sample_weight=None, pos_label=None, lab
         classes = np.unique(y_true_arr)
         if len(classes) > 2:
             raise ValueError("A 1-D y_proba is binary; y_true has more than two classes.")
-        if pos_label is None:
-            pos_label = classes.max()
+        if pos_label is None and classes.dtype.kind in "biuf" and not has_default_positive(classes):
+            pos_label = classes.max()  # numeric labels other than {0, 1}, {-1, 1}: the larger
+        positive = binary_targets(y_true_arr, pos_label)
         if np.any(p < 0) or np.any(p > 1):
             raise ValueError("y_proba must hold probabilities in [0, 1].")
         w = check_sample_weight_1d(sample_weight, len(p))
-        return float(np.average((p - (y_true_arr == pos_label)) ** 2, weights=w))
+        return float(np.average((p - positive) ** 2, weights=w))
     onehot, p = _probability_matrix(y_true_arr, p, labels)
     w = check_sample_weight_1d(sample_weight, len(onehot))
     scale = 0.5 if onehot.shape[1] == 2 else 1.0
@@ -106,7 +114,10 @@ def calibration_curve(y_true, y_prob, *, pos_label=None, n_bins=5, strategy="uni
     y_true : array-like of shape (n_samples,)
         Binary labels.
     y_prob : array-like of shape (n_samples,)
-        Predicted probabilities of ``pos_label`` (default the larger label).
+        Predicted probabilities of ``pos_label``.
+    pos_label : int, float, bool or str, default=None
+        The positive label (``None``: 1, for labels in {0, 1} or {-1, 1}, also when ``y_true``
+        shows a single one of them, as scikit-learn requires).
     n_bins : int, default=5
     strategy : {"uniform", "quantile"}, default="uniform"
         Equal-width bins on [0, 1], or bins holding equal numbers of samples.
@@ -130,7 +141,7 @@ def calibration_curve(y_true, y_prob, *, pos_label=None, n_bins=5, strategy="uni
     classes = np.unique(y_true)
     if len(classes) > 2:
         raise ValueError(f"calibration_curve is binary; y_true has {len(classes)} classes.")
-    positive = (y_true == (classes.max() if pos_label is None else pos_label)).astype(float)
+    positive = binary_targets(y_true, pos_label).astype(float)
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)
     elif strategy == "quantile":
