@@ -178,6 +178,29 @@ def test_conditional_accepts_several_observations():
         np.testing.assert_allclose(row, prob.gaussian_conditional(mean, cov, [0, 2], a)[0])
 
 
+def test_conditional_of_a_degenerate_gaussian():
+    # Sigma singular (rank 2 in R^3) with the observed block positive definite: the chapter shows
+    # that the residual x1 - mu_{1|2}(x2) is independent of x2 with covariance Sigma_{1|2}
+    B = np.array([[1.0, 0.5], [0.3, -1.0], [1.3, -0.5]])  # x3 = x1 + x2 exactly
+    cov, mean = B @ B.T, np.array([1.0, -1.0, 0.0])
+    assert np.linalg.matrix_rank(cov) == 2
+    X = prob.sample_mvn(mean, cov, 400_000, random_state=3)
+    given = [1, 2]
+    M, S = prob.gaussian_conditional(mean, cov, given, X[:, given])
+    # x1 = x3 - x2 is a function of the observed pair: the conditional is a point mass
+    np.testing.assert_allclose(M[:, 0], X[:, 0], atol=1e-6)  # the factor is exact to ~1e-8
+    np.testing.assert_allclose(S, [[0.0]], atol=1e-12)
+    # observing x1 alone leaves a degenerate conditional of rank one on (x2, x3)
+    M, S = prob.gaussian_conditional(mean, cov, [0], X[:, :1])
+    residual = X[:, 1:] - M
+    assert np.linalg.matrix_rank(S, tol=1e-10) == 1
+    np.testing.assert_allclose(np.cov(residual.T), S, atol=0.01)
+    # independent of x1, not merely uncorrelated: also the squares are uncorrelated
+    for r in residual.T:
+        assert abs(np.corrcoef(r, X[:, 0])[0, 1]) < 0.01
+        assert abs(np.corrcoef(r**2, X[:, 0] ** 2)[0, 1]) < 0.01
+
+
 def test_conditional_covariance_is_the_inverse_of_the_precision_block():
     # the Schur complement identity: Sigma_{1|2} = ((Sigma^{-1})_{11})^{-1}
     rng = np.random.default_rng(6)
@@ -225,6 +248,17 @@ def test_kolmogorov_distance_matches_scipy():
         expected = scipy.stats.kstest(s, scipy.stats.norm.cdf).statistic
         np.testing.assert_allclose(prob.kolmogorov_distance(s, scipy.stats.norm.cdf), expected,
                                    rtol=1e-12)
+
+
+def test_kolmogorov_supremum_approached_just_before_a_jump():
+    # one point with F(z_1) = 0.9: the gap F(z) - 0 tends to 0.9 as z increases to z_1, and the
+    # formula eq-prob-kolmogorov-sample returns that supremum although no z attains it
+    z1 = scipy.stats.norm.ppf(0.9)
+    assert prob.kolmogorov_distance([z1], scipy.stats.norm.cdf) == pytest.approx(0.9, abs=1e-12)
+    left = z1 - np.geomspace(1e-1, 1e-9, 9)
+    gaps = scipy.stats.norm.cdf(left)  # the empirical cdf is 0 left of z_1
+    assert np.all(gaps < 0.9) and np.all(np.diff(gaps) > 0)
+    assert 0.9 - gaps[-1] < 1e-8
 
 
 def test_clt_kolmogorov_distance_shrinks_like_one_over_root_n():

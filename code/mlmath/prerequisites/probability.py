@@ -204,7 +204,11 @@ def gaussian_conditional(mean, cov, idx_given, x_given):
     + \boldsymbol\Sigma_{12}\boldsymbol\Sigma_{22}^{-1}(\mathbf{a} - \boldsymbol\mu_2)` and
     :math:`\boldsymbol\Sigma_{1|2} = \boldsymbol\Sigma_{11} -
     \boldsymbol\Sigma_{12}\boldsymbol\Sigma_{22}^{-1}\boldsymbol\Sigma_{21}`, the Schur complement,
-    with :math:`\boldsymbol\Sigma_{22}^{-1}` applied through its Cholesky factor.
+    with :math:`\boldsymbol\Sigma_{22}^{-1}` applied through its Cholesky factor. Only the observed
+    block :math:`\boldsymbol\Sigma_{22}` must be positive definite: for a singular
+    :math:`\boldsymbol\Sigma` (a degenerate Gaussian) the chapter shows that
+    :math:`\vx_1 - \boldsymbol\mu_{1|2}` is independent of :math:`\vx_2`, with mean zero and
+    covariance :math:`\boldsymbol\Sigma_{1|2}`, so the same formulas hold.
 
     Parameters
     ----------
@@ -290,31 +294,32 @@ def running_mean(x, axis=0):
 def kolmogorov_distance(samples, cdf):
     r"""The Kolmogorov distance of the empirical cdf of a sample to a cdf.
 
-    Implements {eq}`eq-prob-kolmogorov` of the probability chapter, the distance
-    :math:`\Delta(\hat F_N, F)`, for the empirical cdf :math:`\hat F_N` of a sample. It jumps
-    from :math:`(i-1)/N` to :math:`i/N` at :math:`x_{(i)}`, the :math:`i`-th of the sorted sample
-    :math:`x_{(1)} \le \dots \le x_{(N)}`, and :math:`F` is non-decreasing, so the supremum is
-    attained at a jump: :math:`\max_i \max\big(i/N - F(x_{(i)}),\, F(x_{(i)}) - (i-1)/N\big)` for
-    a continuous :math:`F`.
+    Implements {eq}`eq-prob-kolmogorov-sample` of the probability chapter, the distance
+    {eq}`eq-prob-kolmogorov` :math:`\Delta(\hat F_m, F)` for the empirical cdf :math:`\hat F_m`
+    of a sample of size :math:`m`. It jumps from :math:`(i-1)/m` to :math:`i/m` at
+    :math:`z_{(i)}`, the :math:`i`-th of the sorted sample :math:`z_{(1)} \le \dots \le z_{(m)}`,
+    and is constant in between, where a continuous :math:`F` is non-decreasing, so the supremum
+    is attained at a jump or approached just before one:
+    :math:`\max_i \max\big(i/m - F(z_{(i)}),\, F(z_{(i)}) - (i-1)/m\big)`.
 
     Parameters
     ----------
-    samples : array-like of shape (N,)
+    samples : array-like of shape (m,)
         The sample.
     cdf : callable
-        The continuous cdf :math:`F`, vectorised: ``cdf(x)`` returns values in ``[0, 1]``.
+        The continuous cdf :math:`F`, vectorised: ``cdf(z)`` returns values in ``[0, 1]``.
 
     Returns
     -------
     distance : float
         In :math:`[0, 1]`.
     """
-    x = np.sort(_as_finite_vector(samples, "samples"))
-    F = np.asarray(cdf(x), dtype=np.float64)
-    if F.shape != x.shape:
-        raise ValueError(f"cdf returned shape {F.shape}; expected {x.shape}, one value per sample.")
+    z = np.sort(_as_finite_vector(samples, "samples"))
+    F = np.asarray(cdf(z), dtype=np.float64)
+    if F.shape != z.shape:
+        raise ValueError(f"cdf returned shape {F.shape}; expected {z.shape}, one value per sample.")
     if not np.all((F >= 0) & (F <= 1)):
         raise ValueError("cdf must return values in [0, 1].")
-    m = x.shape[0]
+    m = z.shape[0]
     i = np.arange(1, m + 1)
     return float(max(np.max(i / m - F), np.max(F - (i - 1) / m)))
