@@ -267,12 +267,15 @@ def test_mcnemar_exact_against_binomtest_and_hand_enumeration(n10, n01):
     np.testing.assert_allclose(res.pvalue, min(1.0, 2 * tail), rtol=1e-12)
 
 
-@pytest.mark.parametrize("n10, n01", [(12, 4), (3, 9), (25, 13)])
+@pytest.mark.parametrize("n10, n01", [(12, 4), (3, 9), (25, 13), (5, 5)])
 def test_mcnemar_chi_square_by_hand(n10, n01):
     y, a, b = _classifier_predictions(n10, n01, 30, 5)
-    stat_c = (abs(n10 - n01) - 1) ** 2 / (n10 + n01)
+    # eq-stat-mcnemar-chi2: the correction stops at zero, so n10 = n01 gives 0 and p = 1
+    stat_c = max(abs(n10 - n01) - 1, 0) ** 2 / (n10 + n01)
     res = mcnemar_test(y, a, b, exact=False)
     np.testing.assert_allclose(res, (stat_c, stats.chi2.sf(stat_c, 1)), rtol=1e-12)
+    if n10 == n01:
+        assert res == (0.0, 1.0) and mcnemar_test(y, a, b).pvalue == 1.0
     stat = (n10 - n01) ** 2 / (n10 + n01)
     res = mcnemar_test(y, a, b, exact=False, correction=False)
     np.testing.assert_allclose(res, (stat, stats.chi2.sf(stat, 1)), rtol=1e-12)

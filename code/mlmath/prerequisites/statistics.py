@@ -325,7 +325,7 @@ def bootstrap_ci(statistic, x, n_resamples=2000, level=0.95, random_state=None):
     x : array-like of shape (n,)
         The sample, ``n >= 2``.
     n_resamples : int, default=2000
-        Number :math:`B` of bootstrap samples.
+        Number :math:`n_{\text{boot}}` of bootstrap samples.
     level : float, default=0.95
         The confidence level :math:`1 - \delta`, in :math:`(0, 1)`.
     random_state : int, Generator or None, default=None
@@ -334,13 +334,13 @@ def bootstrap_ci(statistic, x, n_resamples=2000, level=0.95, random_state=None):
     Returns
     -------
     low, high : float
-        The :math:`\delta/2` and :math:`1 - \delta/2` quantiles of the :math:`B` bootstrap
-        replicates.
+        The :math:`\delta/2` and :math:`1 - \delta/2` quantiles of the :math:`n_{\text{boot}}`
+        bootstrap replicates.
 
     Notes
     -----
     Implements the percentile interval {eq}`eq-stat-percentile` of the statistics chapter.
-    Memory is :math:`O(Bn)`: the resamples are drawn at once.
+    Memory is :math:`O(n_{\text{boot}}n)`: the resamples are drawn at once.
     """
     if not callable(statistic):
         raise TypeError("statistic must be callable, e.g. np.median.")
@@ -373,7 +373,9 @@ def mcnemar_test(y_true, pred_a, pred_b, *, exact=True, correction=True):
         samples that A gets right and B wrong. ``False``: the chi-square approximation.
     correction : bool, default=True
         With ``exact=False``, use the continuity-corrected statistic
-        :math:`(|n_{10} - n_{01}| - 1)^2/(n_{10} + n_{01})`.
+        :math:`(\max(|n_{10} - n_{01}| - 1, 0))^2/(n_{10} + n_{01})`: the correction moves
+        the statistic towards zero but not past it, so that :math:`n_{10} = n_{01}` gives 0
+        and a p-value of 1, as the exact test does.
 
     Returns
     -------
@@ -459,10 +461,11 @@ def paired_permutation_test(scores_a, scores_b, n_permutations=9999, random_stat
     scores_a, scores_b : array-like of shape (n,)
         Paired scores.
     n_permutations : int or None, default=9999
-        An integer :math:`B`: the Monte Carlo p-value :math:`(1 + \#\{|\bar\Delta^*| \ge
-        |\bar\Delta|\})/(1 + B)` over :math:`B` sign patterns drawn independently and uniformly,
-        for any ``n``. ``None``: all :math:`2^n` patterns, the exact p-value
-        :math:`\#\{|\bar\Delta^*| \ge |\bar\Delta|\}/2^n`, allowed only for ``n <= 20``.
+        An integer :math:`n_{\text{perm}}`: the Monte Carlo p-value :math:`(1 + \#\{|\bar\Delta^*|
+        \ge |\bar\Delta|\})/(1 + n_{\text{perm}})` over :math:`n_{\text{perm}}` sign patterns
+        drawn independently and uniformly, for any ``n``. ``None``: all :math:`2^n` patterns,
+        the exact p-value :math:`\#\{|\bar\Delta^*| \ge |\bar\Delta|\}/2^n`, allowed only for
+        ``n <= 20``.
     random_state : int, Generator or None, default=None
         Seed of the random signs.
 
