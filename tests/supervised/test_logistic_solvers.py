@@ -105,3 +105,26 @@ def test_solvers_report_non_convergence():
     fun, hess, H, c = _quadratic(5)
     assert not lbfgs(fun, np.zeros(len(c)), tol=1e-14, max_iter=1).converged
     assert not newton(fun, hess, np.zeros(len(c)), tol=1e-14, max_iter=0).converged
+
+
+def test_newton_stops_when_the_predicted_decrease_is_at_rounding_level():
+    # tol = 0 can never be met by the gradient test in floating point; the second test of
+    # alg-logreg-newton (-g^T delta <= 4 eps max(|J|, 1)) stops it, reported as converged.
+    fun, hess, H, c = _quadratic(6)
+    res = newton(fun, hess, np.zeros(len(c)), tol=0.0, max_iter=50)
+    g = fun(res.theta)[1]
+    assert res.converged and res.n_iter <= 3
+    assert np.max(np.abs(g)) > 0.0                      # the gradient test did not fire
+    delta = -np.linalg.solve(H, g)
+    assert -(g @ delta) <= 4 * np.finfo(float).eps * max(abs(fun(res.theta)[0]), 1.0)
+
+
+def test_newton_stops_halving_the_step_below_1e_12():
+    # a value that never decreases: the Armijo test always fails, so eta is halved until it
+    # falls below 1e-12 (2**-40) and that step is taken
+    def fun(x):
+        return 1.0, x - 1.0
+
+    res = newton(fun, lambda x: np.eye(2), np.zeros(2), tol=1e-8, max_iter=1)
+    np.testing.assert_allclose(res.theta, 2.0 ** -40 * np.ones(2), rtol=1e-12)
+    assert res.n_iter == 1 and not res.converged

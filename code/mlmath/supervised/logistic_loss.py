@@ -246,8 +246,8 @@ def multinomial_hessian(theta, X1, sample_weight, alpha, n_classes, mask=None):
 
     Block :math:`(k, l)` is
     :math:`\frac{1}{n_\omega}\tilde\mX^\top
-    \mathrm{diag}\big(\omega_i(\delta_{kl}p_{ik} - p_{ik}p_{il})\big)\tilde\mX
-    + \alpha\delta_{kl}\mI'`.
+    \mathrm{diag}\big(\omega_i p_{ik}(\mathbb I[k = l] - p_{il})\big)\tilde\mX
+    + \alpha\,\mathbb I[k = l]\,\mI'`.
 
     Parameters
     ----------
@@ -276,7 +276,7 @@ def multinomial_hessian(theta, X1, sample_weight, alpha, n_classes, mask=None):
     # -sum_i omega_i p_ik p_il x_i x_i^T for every (k, l): one (n, K D) matrix product.
     M = (P[:, :, None] * X1[:, None, :]).reshape(n, K * D)  # rows p_i (x) x_i
     H = -(M.T @ (sw[:, None] * M))
-    # + delta_kl sum_i omega_i p_ik x_i x_i^T on the diagonal blocks.
+    # + I[k = l] sum_i omega_i p_ik x_i x_i^T on the diagonal blocks.
     for k in range(K):                                    # K blocks, each one O(n D^2)
         blk = slice(k * D, (k + 1) * D)
         H[blk, blk] += X1.T @ ((sw * P[:, k])[:, None] * X1)

@@ -130,7 +130,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ``solver="fista"``.
     tol : float, default=1e-4
         Stop when the largest entry of the gradient (gradient mapping for ``"fista"``) of the
-        objective divided by :math:`C n_\omega` is at most ``tol``.
+        objective divided by :math:`C n_\omega` is at most ``tol``. Two solvers have a second
+        test: ``"lbfgs"`` also stops when the relative decrease of the objective falls below
+        :math:`64\epsilon_{\mathrm{mach}}`, and ``"newton-cholesky"`` when the predicted decrease
+        :math:`-\mathbf g^\top\boldsymbol\delta` is at most
+        :math:`4\epsilon_{\mathrm{mach}}\max(|J|, 1)` (both reported as converged).
     fit_intercept : bool, default=True
         Fit an unpenalised intercept per class.
     solver : {"lbfgs", "newton-cholesky", "fista"}, default="lbfgs"

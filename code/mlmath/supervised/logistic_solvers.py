@@ -60,8 +60,10 @@ def lbfgs(fun, theta0, *, tol=1e-4, max_iter=100, history=False):
 
     Notes
     -----
-    Implements {prf:ref}`alg-logreg-lbfgs` of the logistic regression chapter
-    (Liu and Nocedal's limited-memory BFGS, memory 10).
+    Uses SciPy's L-BFGS-B (Liu and Nocedal's limited-memory BFGS, memory 10, with bounds
+    unused), which keeps the limited-memory matrix of {prf:ref}`alg-logreg-lbfgs` of the
+    logistic regression chapter in a compact form; the two-loop recursion of that algorithm is
+    not implemented here.
     """
     hist = [fun(theta0)[0]] if history else []
 
@@ -92,9 +94,11 @@ def newton(fun, hess, theta0, *, tol=1e-4, max_iter=100, null_basis=None, histor
     Each iteration solves :math:`\nabla^2 J(\vtheta)\,\boldsymbol\delta = -\mathbf g` and takes
     the largest step size :math:`\eta \in \{1, \frac12, \frac14, \dots\}` with
     :math:`J(\vtheta + \eta\boldsymbol\delta) \le J(\vtheta)
-    + 10^{-4}\, \eta\, \mathbf g^\top\boldsymbol\delta`.
-    Stops when :math:`\|\mathbf g\|_\infty \le` ``tol``, or when the predicted decrease
-    :math:`-\mathbf g^\top\boldsymbol\delta/2` is below rounding level.
+    + 10^{-4}\, \eta\, \mathbf g^\top\boldsymbol\delta`, halving no further once
+    :math:`\eta < 10^{-12}` (that step is then taken).
+    Stops, reporting convergence, when :math:`\|\mathbf g\|_\infty \le` ``tol``, or when
+    :math:`-\mathbf g^\top\boldsymbol\delta \le 4\epsilon_{\mathrm{mach}}\max(|J|, 1)`: the
+    predicted decrease is at rounding level, and no step can be verified to lower :math:`J`.
 
     Parameters
     ----------
@@ -157,7 +161,9 @@ def fista(fun, theta0, *, lipschitz, l1=0.0, l1_mask=None, tol=1e-4, max_iter=10
     :math:`\vtheta^{+} = \soft_{\alpha_1/L}\big(\vv - \nabla f(\vv)/L\big)` (soft thresholding
     of the entries in :math:`\mathcal M` only), at the extrapolated point :math:`\vv` of Beck
     and Teboulle.
-    The momentum restarts when it points uphill (O'Donoghue and Candès's gradient test).
+    The momentum restarts when it points uphill (O'Donoghue and Candès's gradient test, a
+    heuristic: Beck and Teboulle's :math:`O(1/t^2)` bound is proved for FISTA without restart,
+    and no rate is proved for this restarted variant).
     Stops when the gradient mapping :math:`L\|\vv - \vtheta^{+}\|_\infty \le` ``tol``; with
     ``l1 = 0`` and ``accelerated=False`` it is plain gradient descent with step
     :math:`1/L`.
