@@ -68,6 +68,34 @@ def test_bias2_plus_variance_is_the_mean_squared_deviation_exactly():
     np.testing.assert_allclose(res.expected_error, np.mean(errs, axis=0), rtol=1e-12)
 
 
+def test_same_seed_gives_every_estimator_the_same_training_sets():
+    seen = {1: [], 5: []}
+
+    class Recorder:
+        """k-NN that records the training sets it is fitted on."""
+
+        def __init__(self, k):
+            self.k = k
+
+        def fit(self, X, y):
+            seen[self.k].append((X.copy(), y.copy()))
+            self.model_ = KNeighborsRegressor(n_neighbors=self.k).fit(X, y)
+            return self
+
+        def predict(self, X):
+            return self.model_.predict(X)
+
+    x_test = np.linspace(0.1, 0.9, 5)[:, None]
+    for k in (1, 5):
+        bias_variance_decomposition(lambda k=k: Recorder(k), sine, uniform, 0.3, 12, 4, x_test,
+                                    random_state=11)
+    assert len(seen[1]) == len(seen[5]) == 4
+    for (X1, y1), (X5, y5) in zip(seen[1], seen[5]):
+        np.testing.assert_array_equal(X1, X5)
+        np.testing.assert_array_equal(y1, y5)
+    assert not np.array_equal(seen[1][0][1], seen[1][1][1])  # the sets differ from each other
+
+
 def test_ols_is_unbiased_within_monte_carlo_error():
     d, sigma, n_sets = 3, 1.0, 400
     w_star = np.array([1.5, -2.0, 0.5])
@@ -171,9 +199,9 @@ def test_ridge_mse_derivative_finite_differences_and_negative_at_zero():
     d0 = ridge_coef_mse_derivative(X, w_star, sigma, 0.0)
     assert d0 == pytest.approx(-2 * sigma**2 * np.sum(lam**-2.0))
     assert d0 < 0
-    # Hoerl and Kennard's range: every alpha in (0, sigma^2 / max theta_j^2] beats OLS.
-    theta = np.linalg.eigh(X.T @ X)[1].T @ w_star
-    grid = np.linspace(1e-6, sigma**2 / np.max(theta**2), 50)
+    # Hoerl and Kennard's range: every alpha in (0, sigma^2 / max c_j^2] beats OLS.
+    c = np.linalg.eigh(X.T @ X)[1].T @ w_star
+    grid = np.linspace(1e-6, sigma**2 / np.max(c**2), 50)
     assert np.all(ridge_coef_mse(X, w_star, sigma, grid) < ridge_coef_mse(X, w_star, sigma, 0.0))
     # Vectorised over alphas, same values as one at a time.
     np.testing.assert_allclose(ridge_coef_mse_derivative(X, w_star, sigma, grid[:3]),
@@ -207,6 +235,8 @@ def good_args():
     ("x_test", np.array([[np.inf]]), ValueError, "x_test"),
     ("x_test", np.array([["a"]]), TypeError, "x_test"),
     ("random_state", 0.5, TypeError, "random_state"),
+    ("random_state", True, TypeError, "random_state must be an int.*bool"),
+    ("random_state", np.False_, TypeError, "random_state must be an int.*bool"),
     ("sample_x", lambda m, rng: rng.uniform(size=m), ValueError, "sample_x"),
     ("f", lambda X: X, ValueError, "f\\(x_test\\)"),
 ])

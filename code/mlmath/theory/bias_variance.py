@@ -152,7 +152,8 @@ def bias_variance_decomposition(make_estimator, f, sample_x, noise_std, n_train,
     x_test : array-like of shape (n_test, d)
         The test points :math:`\vx` at which the terms are evaluated.
     random_state : int, numpy.random.Generator or None, default=None
-        Seed of the draws (inputs, noise).
+        Seed of the draws (inputs, noise); a ``bool`` is refused. The draws do not depend on the
+        estimator, so one seed gives every estimator the same training sets and test noise.
 
     Returns
     -------
@@ -180,7 +181,10 @@ def bias_variance_decomposition(make_estimator, f, sample_x, noise_std, n_train,
     if n_datasets < 2:
         raise ValueError(f"n_datasets must be at least 2 to measure a variance, got {n_datasets}.")
     x_test = _as_finite_array(x_test, "x_test", 2)
-    if isinstance(random_state, (bool, Real)) and not isinstance(random_state, Integral):
+    if isinstance(random_state, (bool, np.bool_)):  # bool is an Integral: refuse it first
+        raise TypeError(f"random_state must be an int, a Generator or None, got a bool "
+                        f"({random_state!r}).")
+    if isinstance(random_state, Real) and not isinstance(random_state, Integral):
         raise TypeError(f"random_state must be an int, a Generator or None, got {random_state!r}.")
     rng = np.random.default_rng(random_state)
 
@@ -261,7 +265,7 @@ def ridge_bias_variance(X, coef, noise_std, alpha, X_test):
 
 
 def _ridge_spectrum(X, coef):
-    """Eigenvalues of X^T X and the coordinates of coef in its eigenvectors."""
+    """Eigenvalues lambda_j of X^T X and the coordinates c_j of coef in its eigenvectors."""
     lam, V = np.linalg.eigh(X.T @ X)
     return np.clip(lam, 0.0, None), V.T @ coef
 
@@ -284,9 +288,10 @@ def ridge_coef_mse(X, coef, noise_std, alpha):
     Returns
     -------
     float or ndarray of shape (n_alphas,)
-        :math:`\sum_j (\alpha^2\theta_j^2 + \sigma^2\lambda_j)/(\lambda_j + \alpha)^2`, with
-        :math:`\lambda_j` the eigenvalues of :math:`\mX^\top\mX` and :math:`\theta_j` the
-        coordinates of :math:`\vw^\star` in its eigenvectors.
+        :math:`\sum_j (\alpha^2c_j^2 + \sigma^2\lambda_j)/(\lambda_j + \alpha)^2`, with
+        :math:`\lambda_j` the eigenvalues of :math:`\mX^\top\mX` and
+        :math:`c_j = \vv_j^\top\vw^\star` the coordinates of :math:`\vw^\star` in its
+        eigenvectors :math:`\vv_j`.
 
     Notes
     -----
@@ -294,11 +299,11 @@ def ridge_coef_mse(X, coef, noise_std, alpha):
     """
     X, coef, noise_std = _check_ridge_inputs(X, coef, noise_std)
     alphas = _check_alphas(alpha)
-    lam, theta = _ridge_spectrum(X, coef)
+    lam, c = _ridge_spectrum(X, coef)
     if lam.min() <= 1e-12 * max(lam.max(), 1.0):
         raise ValueError("X must have full column rank (X^T X has a zero eigenvalue).")
     a = alphas[..., None]  # (n_alphas, 1) or (1,)
-    mse = np.sum((a**2 * theta**2 + noise_std**2 * lam) / (lam + a) ** 2, axis=-1)
+    mse = np.sum((a**2 * c**2 + noise_std**2 * lam) / (lam + a) ** 2, axis=-1)
     return float(mse) if alphas.ndim == 0 else mse
 
 
@@ -313,7 +318,8 @@ def ridge_coef_mse_derivative(X, coef, noise_std, alpha):
     Returns
     -------
     float or ndarray of shape (n_alphas,)
-        :math:`\sum_j 2\lambda_j(\alpha\theta_j^2 - \sigma^2)/(\lambda_j + \alpha)^3`; at
+        :math:`\sum_j 2\lambda_j(\alpha c_j^2 - \sigma^2)/(\lambda_j + \alpha)^3`, with
+        :math:`\lambda_j` and :math:`c_j` as in :func:`ridge_coef_mse`; at
         :math:`\alpha = 0` it is :math:`-2\sigma^2\sum_j \lambda_j^{-2} < 0` whenever
         :math:`\sigma > 0`.
 
@@ -323,9 +329,9 @@ def ridge_coef_mse_derivative(X, coef, noise_std, alpha):
     """
     X, coef, noise_std = _check_ridge_inputs(X, coef, noise_std)
     alphas = _check_alphas(alpha)
-    lam, theta = _ridge_spectrum(X, coef)
+    lam, c = _ridge_spectrum(X, coef)
     if lam.min() <= 1e-12 * max(lam.max(), 1.0):
         raise ValueError("X must have full column rank (X^T X has a zero eigenvalue).")
     a = alphas[..., None]
-    deriv = np.sum(2 * lam * (a * theta**2 - noise_std**2) / (lam + a) ** 3, axis=-1)
+    deriv = np.sum(2 * lam * (a * c**2 - noise_std**2) / (lam + a) ** 3, axis=-1)
     return float(deriv) if alphas.ndim == 0 else deriv
