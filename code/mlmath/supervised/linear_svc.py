@@ -181,7 +181,10 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         does: the primal when ``n_samples >= n_features`` and the loss allows it, else the dual.
         The hinge loss is solved in the dual only.
     tol : float, default=1e-4
-        Stopping tolerance on the (projected) gradient.
+        Stopping tolerance. In the primal (Newton), relative and scaled as liblinear scales it:
+        stop when ``||grad|| <= tol * min(n_pos, n_neg) / n * ||grad(0)||``, with ``n_pos`` and
+        ``n_neg`` the samples labelled +1 and -1 in the binary problem. In the dual, L-BFGS-B's
+        ``gtol``: stop when the largest entry of the projected gradient is at most ``tol``.
     C : float, default=1.0
         Weight of the loss against the penalty, ``C > 0``.
     multi_class : {"ovr"}, default="ovr"
@@ -190,7 +193,8 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     intercept_scaling : float, default=1
         Value ``B`` of the constant feature; the intercept is ``B`` times its (penalised) weight.
     max_iter : int, default=1000
-        Iteration limit of each L-BFGS run.
+        Iteration limit of each binary problem's solver: Newton iterations in the primal,
+        L-BFGS-B iterations in the dual.
 
     Attributes
     ----------

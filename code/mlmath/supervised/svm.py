@@ -63,8 +63,10 @@ class SVC(ClassifierMixin, BaseEstimator):
     tol : float, default=1e-3
         SMO stops when the maximal violating pair's gap is at most ``tol``.
     cache_size : float, default=200
-        Megabytes of kernel columns kept per binary problem; when ``n^2`` doubles fit, the
-        whole kernel matrix is computed at once.
+        Megabytes of kernel columns kept per binary problem. When the problem has at most
+        ``FULL_MATRIX_MAX`` (1000) samples and its ``n^2`` doubles fit, the whole kernel matrix
+        is computed at once; otherwise columns are computed on demand and at most this much
+        memory of them is kept.
     max_iter : int, default=-1
         SMO iterations per binary problem; ``-1`` means no limit.
     decision_function_shape : {"ovr", "ovo"}, default="ovr"
