@@ -118,6 +118,21 @@ def test_zero_column_is_left_at_zero(problem):
     assert w[-1] == 0.0
 
 
+@pytest.mark.parametrize("rho", [1.0, 0.5])
+def test_warm_start_on_a_zero_column_is_reset_to_zero(rho):
+    # A warm start with a non-zero weight on an all-zero column: that weight meets only the
+    # penalty, whose minimiser is 0; left in place, the gap would never close.
+    rng = np.random.default_rng(0)
+    X = np.c_[rng.standard_normal((30, 2)), np.zeros(30)]
+    y = X @ np.array([1.0, -2.0, 0.0]) + 0.1 * rng.standard_normal(30)
+    X, y = X - X.mean(0), y - y.mean()
+    w, gap, n_iter = enet_coordinate_descent(X, y, 0.1, rho, tol=1e-10, w0=[0.0, 0.0, 1.0])
+    w_cold, _, _ = enet_coordinate_descent(X, y, 0.1, rho, tol=1e-10)
+    assert w[2] == 0.0
+    assert gap <= 1e-10 * (y @ y) / len(y)
+    np.testing.assert_allclose(w, w_cold, atol=1e-8)
+
+
 @pytest.mark.parametrize(("d", "alpha", "rho"), [(5, 0.5, 0.5), (8, 1.5, 0.3), (3, 0.9, 0.99)])
 def test_elastic_net_selects_all_features_with_one_sample(d, alpha, rho):
     # Exercise ex-linreg-5: n = 1, X = (1, ..., 1), y = 1, alpha*rho < 1: every weight equals

@@ -26,6 +26,16 @@ def test_center_data_without_intercept_keeps_the_data():
     assert y_off == 0.0 and not X_off.any()
 
 
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_center_data_copies_once_in_the_requested_order(order):
+    rng = np.random.default_rng(1)
+    X, y, sw = rng.standard_normal((15, 4)), rng.standard_normal(15), rng.uniform(0.5, 2, 15)
+    Xw, _, X_off, _ = center_data(X, y, sw, fit_intercept=True, order=order)
+    assert Xw.flags[{"C": "C_CONTIGUOUS", "F": "F_CONTIGUOUS"}[order]]
+    assert not np.shares_memory(Xw, X)
+    np.testing.assert_allclose(Xw, (X - X_off) * np.sqrt(sw)[:, None], rtol=1e-14)
+
+
 def test_check_sample_weight():
     np.testing.assert_array_equal(check_sample_weight(None, 3), np.ones(3))
     np.testing.assert_array_equal(check_sample_weight(2.0, 2), [2.0, 2.0])

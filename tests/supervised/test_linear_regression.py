@@ -191,6 +191,24 @@ def test_lasso_default_tolerance_scores_match_sklearn():
     assert ours.score(X, y) == pytest.approx(theirs.score(X, y), abs=1e-3)
 
 
+def test_elastic_net_hands_coordinate_descent_fortran_ordered_data(monkeypatch):
+    # The centred copy is made column-contiguous, so coordinate descent copies nothing more.
+    import mlmath.supervised.linear_regression as lr
+
+    seen = []
+
+    def spy(X, *args, **kwargs):
+        seen.append(X.flags["F_CONTIGUOUS"])
+        return enet(X, *args, **kwargs)
+
+    enet = lr.enet_coordinate_descent
+    monkeypatch.setattr(lr, "enet_coordinate_descent", spy)
+    X, y = _correlated()
+    Lasso(alpha=0.1).fit(np.ascontiguousarray(X), y)
+    ElasticNet(alpha=0.1).fit(X, np.c_[y, -y])
+    assert seen == [True, True, True]
+
+
 def test_elastic_net_multioutput_matches_sklearn():
     X, Y = load_linnerud(return_X_y=True)
     X = StandardScaler().fit_transform(X)

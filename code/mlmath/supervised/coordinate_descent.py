@@ -107,7 +107,8 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
         z_j = \tfrac1n \mX_{:,j}^\top(\vr + \mX_{:,j} w_j), \qquad
         w_j \leftarrow \frac{\soft_{\alpha\rho}(z_j)}{\tfrac1n\|\mX_{:,j}\|_2^2 + \alpha(1-\rho)},
 
-    keeping the residual :math:`\vr = \vy - \mX\vw` up to date in :math:`O(n)`. It stops when
+    keeping the residual :math:`\vr = \vy - \mX\vw` up to date in :math:`O(n)`. Pass ``X`` in
+    Fortran order (contiguous columns), as the estimators do, or it is copied once. It stops when
     the duality gap {eq}`eq-linreg-duality-gap` falls below ``tol * ||y||^2 / n``, the scale
     scikit-learn uses, so ``tol`` means what it means in :class:`sklearn.linear_model.Lasso`.
 
@@ -124,7 +125,8 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
     tol : float, default=1e-4
         Tolerance on the duality gap, relative to :math:`\|\vy\|_2^2/n`.
     w0 : ndarray of shape (n_features,), default=None
-        Starting point (a warm start); zeros when ``None``.
+        Starting point (a warm start); zeros when ``None``. The weight of an all-zero column
+        is set to zero, its coordinate minimiser whatever the other weights are.
 
     Returns
     -------
@@ -135,17 +137,20 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
         Number of sweeps run.
     """
     n, d = X.shape
-    X = np.asfortranarray(X)  # contiguous columns: each update reads one column
+    X = np.asfortranarray(X)  # contiguous columns (no copy if X already has them)
     a, c = alpha * l1_ratio, alpha * (1.0 - l1_ratio)
     w = np.zeros(d) if w0 is None else np.array(w0, dtype=float)
     col_sq = np.einsum("ij,ij->j", X, X) / n  # a_j = (1/n)||X[:, j]||^2
+    # A zero column leaves the fit alone: its weight meets only the penalty, smallest at 0.
+    # Set it once (a warm start may not), then the sweeps skip that coordinate.
+    w[col_sq == 0.0] = 0.0
     r = y - X @ w
     threshold = tol * (y @ y) / n
     gap = duality_gap(X, y, w, alpha, l1_ratio)
     n_iter = 0
     while n_iter < max_iter and gap > threshold:
         for j in range(d):
-            if col_sq[j] == 0.0:  # a constant-zero column never enters the model
+            if col_sq[j] == 0.0:  # a zero column: its weight stays at 0, set above
                 continue
             w_old = w[j]
             z = X[:, j] @ r / n + col_sq[j] * w_old
@@ -217,7 +222,7 @@ def enet_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=1e-3, max_it
     coefs : ndarray of shape (n_features, n_alphas)
         The solution for each :math:`\alpha`.
     """
-    X = np.asarray(X, dtype=float)
+    X = np.asfortranarray(X, dtype=float)  # once, not once per alpha
     y = np.asarray(y, dtype=float)
     if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
         alphas, n_alphas = None, int(alphas)

@@ -44,14 +44,15 @@ def check_squares_representable(X):
         )
 
 
-def center_data(X, y, sample_weight, fit_intercept):
+def center_data(X, y, sample_weight, fit_intercept, *, order="C"):
     r"""Centre ``X`` and ``y`` with weighted means and fold the weights into the rows.
 
     Returns data on which the weighted problem becomes an ordinary one: rows are scaled by
     :math:`\sqrt{\omega_i}`, with :math:`\omega_i` the weight of sample :math:`i`, so that
     :math:`\sum_i \omega_i (y_i - \vx_i^\top\vw)^2 = \|\tilde\vy - \tilde\mX\vw\|_2^2` (the data
     centred by the weighted means, as in the linear regression chapter's exercise on weighted
-    least squares).
+    least squares). ``X`` is copied once, in the memory order the solver reads: ``"F"``
+    (contiguous columns) for coordinate descent, which then needs no second copy.
 
     Parameters
     ----------
@@ -59,11 +60,13 @@ def center_data(X, y, sample_weight, fit_intercept):
     y : ndarray of shape (n_samples,) or (n_samples, n_targets)
     sample_weight : ndarray of shape (n_samples,)
     fit_intercept : bool
+    order : {"C", "F"}, default="C"
+        Memory order of the returned ``Xw``: rows (``"C"``) or columns (``"F"``) contiguous.
 
     Returns
     -------
     Xw : ndarray of shape (n_samples, n_features)
-        Centred (when ``fit_intercept``) and row-scaled copy of ``X``.
+        Centred (when ``fit_intercept``) and row-scaled copy of ``X``, in ``order``.
     yw : ndarray
         Centred and row-scaled copy of ``y``.
     X_offset : ndarray of shape (n_features,)
@@ -78,7 +81,9 @@ def center_data(X, y, sample_weight, fit_intercept):
         X_offset = np.zeros(X.shape[1])
         y_offset = np.zeros(y.shape[1:]) if y.ndim == 2 else 0.0
     root = np.sqrt(sample_weight)
-    Xw = (X - X_offset) * root[:, None]
+    Xw = np.array(X, dtype=float, order=order)  # the one copy of X: O(nd) memory
+    Xw -= X_offset
+    Xw *= root[:, None]
     yw = (y - y_offset) * (root[:, None] if y.ndim == 2 else root)
     return Xw, yw, X_offset, y_offset
 
@@ -95,6 +100,7 @@ class BaseLinearModel(RegressorMixin, BaseEstimator):
     _normalize_sample_weight = False  # scale weights to sum to n_samples (the 1/(2n) losses)
     _solves_multi_output = False
     _ravel_single_target = False  # y of shape (n, 1): coef_ of shape (d,), as the twin does
+    _center_order = "C"  # memory order of the centred copy of X that _solve receives
 
     def _check_params(self):  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
@@ -125,7 +131,8 @@ class BaseLinearModel(RegressorMixin, BaseEstimator):
         sw = check_sample_weight(sample_weight, X.shape[0])
         if self._normalize_sample_weight:
             sw = sw * (X.shape[0] / sw.sum())
-        Xc, yc, X_offset, y_offset = center_data(X, y, sw, self.fit_intercept)
+        Xc, yc, X_offset, y_offset = center_data(X, y, sw, self.fit_intercept,
+                                                  order=self._center_order)
         if y.ndim == 1 or self._solves_multi_output:
             coef, info = self._solve(Xc, yc)
             coef = coef.T  # (n_targets, n_features) for 2-D y, as scikit-learn

@@ -190,6 +190,7 @@ class ElasticNet(BaseLinearModel):
 
     _normalize_sample_weight = True
     _ravel_single_target = True
+    _center_order = "F"  # coordinate descent reads one column at a time: no second copy
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
                  tol=1e-4):
