@@ -217,6 +217,12 @@ def test_condition_number_against_numpy():
     assert np.isclose(la.condition_number(A), 1e5, rtol=1e-6)
     assert la.condition_number(np.zeros((3, 3))) == np.inf
     assert la.condition_number(np.outer([1.0, 2.0], [3.0, 4.0])) > 1e15
+    # numerically rank deficient: s_min is roundoff, not 0.0, so kappa is finite but >~ 1/eps
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        A = rng.standard_normal((4, 2)) @ rng.standard_normal((2, 5))  # rank 2
+        kappa = la.condition_number(A)
+        assert np.isfinite(kappa) and kappa > 0.1 / np.finfo(float).eps
 
 
 def test_perturbation_bound_on_random_systems():

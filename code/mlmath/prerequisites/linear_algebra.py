@@ -131,9 +131,10 @@ def _check_symmetric(A, name):
 
 
 def rayleigh_quotient(A, x):
-    r"""The Rayleigh quotient :math:`\rho(\vx) = \vx^\top\mA\vx / \vx^\top\vx`.
+    r"""The Rayleigh quotient :math:`q(\vx) = \vx^\top\mA\vx / \vx^\top\vx`.
 
-    Implements {eq}`eq-la-rayleigh` of the linear algebra chapter.
+    Implements {eq}`eq-la-rayleigh` of the linear algebra chapter (where the letter :math:`q` is
+    local to the chapter).
 
     Parameters
     ----------
@@ -144,7 +145,7 @@ def rayleigh_quotient(A, x):
 
     Returns
     -------
-    rho : float
+    q : float
         A number between :math:`\lambda_{\min}(\mA)` and :math:`\lambda_{\max}(\mA)`.
     """
     A = _check_symmetric(A, "A")
@@ -270,8 +271,11 @@ def condition_number(A):
     r"""The 2-norm condition number :math:`\kappa(\mA) = s_{\max}/s_{\min}`.
 
     Implements {eq}`eq-la-condition-number` of the linear algebra chapter. For a rectangular
-    ``A`` the smallest of its :math:`\min(n, d)` singular values is used; a matrix without full
-    rank has :math:`\kappa = \infty`. For a square system, :math:`\kappa` bounds the relative
+    ``A`` the smallest of its :math:`\min(n, d)` singular values is used. The result is ``inf``
+    only when that computed singular value is exactly zero; a numerically rank-deficient matrix
+    (one whose smallest singular value is zero in exact arithmetic but is computed as a tiny
+    roundoff-level number) gives a large finite value, of order :math:`1/\epsilon_{\mathrm{mach}}`
+    or more. For a square system, :math:`\kappa` bounds the relative
     change of the solution per relative change of the right-hand side
     ({eq}`eq-la-perturbation`). For least squares with ``A`` of full column rank it does not
     suffice: the sensitivity also depends on the angle :math:`\vartheta` between :math:`\vy` and
@@ -286,7 +290,7 @@ def condition_number(A):
     Returns
     -------
     kappa : float
-        At least 1; ``inf`` when :math:`s_{\min} = 0`.
+        At least 1; ``inf`` only when the computed :math:`s_{\min}` is exactly ``0.0``.
     """
     A = _as_finite_matrix(A, "A")
     if A.size == 0:
