@@ -279,15 +279,18 @@ def _min_l1_least_squares(X, w_ls):
 def penalty_for_radius(X, y, radius, *, penalty="l2", rtol=1e-9, max_iter=200):
     r"""The strength :math:`\alpha` whose penalised solution solves the constrained problem.
 
-    For the constrained problem :math:`\min J(\vw)` subject to :math:`\|\vw\| \le B`, with
-    :math:`\|\cdot\|` the 2-norm or the 1-norm, finds by bisection on
+    For the constrained problem :math:`\min J(\vw)` subject to :math:`\|\vw\| \le` ``radius``,
+    with :math:`\|\cdot\|` the 2-norm or the 1-norm, finds by bisection on
     :math:`\log\alpha` the :math:`\alpha \ge 0` at which the penalised solution
-    (:math:`J + \frac\alpha2\|\vw\|_2^2` or :math:`J + \alpha\|\vw\|_1`) has norm :math:`B`.
+    (:math:`J + \frac\alpha2\|\vw\|_2^2` or :math:`J + \alpha\|\vw\|_1`) has norm ``radius``.
+    In the chapter's {eq}`eq-reg-constrained`, :math:`\Omega(\vw) \le B`, the ball is the
+    L1 ball with ``radius`` :math:`= B` for the lasso, and for ridge,
+    :math:`\Omega = \frac12\|\vw\|_2^2`, the L2 ball with ``radius`` :math:`= \sqrt{2B}`.
     The norm of the penalised solution is a non-increasing ({eq}`eq-reg-monotone`) and
     continuous function of :math:`\alpha > 0` (``prop-reg-path`` of the regularisation
     chapter), so bisection on a bracket finds such an :math:`\alpha`, and by
     ``thm-reg-penalty-constraint`` that solution solves the constrained problem. When a
-    least-squares solution already has norm at most :math:`B`, the constraint is not binding,
+    least-squares solution already has norm at most ``radius``, the constraint is not binding,
     :math:`\alpha = 0`, and that solution is returned: the minimum-norm one if it qualifies,
     otherwise (``"l1"`` with ``X`` not of full column rank) the one of smallest 1-norm,
     found by a linear program; the lasso path tends to its norm as :math:`\alpha \to 0`.
@@ -297,11 +300,12 @@ def penalty_for_radius(X, y, radius, *, penalty="l2", rtol=1e-9, max_iter=200):
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
     radius : float
-        The radius :math:`B > 0` of the constraint.
+        The radius :math:`> 0` of the ball (:math:`B` for ``"l1"``, :math:`\sqrt{2B}` for
+        ``"l2"``).
     penalty : {"l2", "l1"}, default="l2"
     rtol : float, default=1e-9
-        Stop when :math:`|\,\|\hat\vw_\alpha\| - B\,| \le \text{rtol}\cdot B`, or when the
-        bracket of :math:`\alpha` is as narrow as the arithmetic allows. (For ``"l1"`` each
+        Stop when :math:`\|\hat\vw_\alpha\|` is within ``rtol * radius`` of ``radius``, or when
+        the bracket of :math:`\alpha` is as narrow as the arithmetic allows. (For ``"l1"`` each
         lasso is solved by coordinate descent to a duality gap of
         :math:`10^{-12}\|\vy\|_2^2/n`.)
     max_iter : int, default=200
@@ -321,28 +325,28 @@ def penalty_for_radius(X, y, radius, *, penalty="l2", rtol=1e-9, max_iter=200):
     of the regularisation chapter.
     """
     X, y = _check_data(X, y)
-    t = check_nonnegative_float(radius, "radius", strict=True)
+    radius = check_nonnegative_float(radius, "radius", strict=True)
     check_option(penalty, "penalty", ["l2", "l1"])
     rtol = check_nonnegative_float(rtol, "rtol", strict=True)
     max_iter = check_positive_int(max_iter, "max_iter")
     w_ls = lstsq_svd(X, y)
     norm_ls = float(np.linalg.norm(w_ls) if penalty == "l2" else np.abs(w_ls).sum())
-    if norm_ls <= t:
+    if norm_ls <= radius:
         return 0.0, w_ls
     if penalty == "l1" and np.linalg.matrix_rank(X) < X.shape[1]:
         # Several least-squares solutions: the lasso path tends, as alpha -> 0, to the smallest
         # l1 norm among them (prop-reg-path), which may be below that of the minimum-norm one.
         w_l1 = _min_l1_least_squares(X, w_ls)
-        if np.abs(w_l1).sum() <= t:
+        if np.abs(w_l1).sum() <= radius:
             return 0.0, w_l1
-    # bracket: norm(lo) > t >= norm(hi)
+    # bracket: norm(lo) > radius >= norm(hi)
     hi = alpha_max(X, y) if penalty == "l1" else max(lipschitz_constant(X), 1.0)
     w_hi, norm_hi = _penalised_solution(X, y, hi, penalty)
-    while norm_hi > t:
+    while norm_hi > radius:
         hi *= 10.0
         w_hi, norm_hi = _penalised_solution(X, y, hi, penalty)
     lo = hi * 1e-3
-    while _penalised_solution(X, y, lo, penalty)[1] <= t:
+    while _penalised_solution(X, y, lo, penalty)[1] <= radius:
         lo *= 1e-3
         if lo < 1e-300:
             raise RuntimeError("could not bracket alpha: the path does not reach the radius.")
@@ -350,9 +354,9 @@ def penalty_for_radius(X, y, radius, *, penalty="l2", rtol=1e-9, max_iter=200):
     for _ in range(max_iter):
         alpha = np.sqrt(lo * hi)
         w, norm = _penalised_solution(X, y, alpha, penalty)
-        if abs(norm - t) <= rtol * t or hi <= lo * (1.0 + 1e-13):
+        if abs(norm - radius) <= rtol * radius or hi <= lo * (1.0 + 1e-13):
             break
-        if norm > t:
+        if norm > radius:
             lo = alpha
         else:
             hi = alpha
