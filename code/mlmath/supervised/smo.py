@@ -3,7 +3,7 @@
 The dual problem, for labels ``y_i in {-1, +1}``, a kernel matrix ``K`` and ``G_ij = y_i y_j
 K_ij`` (libsvm's ``Q``), is
 
-    minimise W(a) = 1/2 a^T G a - 1^T a   subject to   y^T a = 0,  0 <= a_i <= C.
+    minimise W(a) = 1/2 a^T F a - 1^T a   subject to   y^T a = 0,  0 <= a_i <= C.
 
 SMO changes two multipliers per iteration along the only direction that keeps ``y^T a = 0``,
 with the closed-form, clipped step of the chapter's two-variable theorem. The pair is chosen by
@@ -118,7 +118,7 @@ class KernelColumns:
 
 
 def dual_objective(alpha, y, K):
-    """The dual objective ``W(a) = 1/2 a^T G a - 1^T a`` with ``G = (y y^T) * K``.
+    """The dual objective ``W(a) = 1/2 a^T F a - 1^T a`` with ``F = (y y^T) * K``.
 
     Parameters
     ----------
@@ -210,7 +210,7 @@ def kkt_violation(alpha, y, grad, C):
     alpha : ndarray of shape (n_samples,)
     y : ndarray of shape (n_samples,) with entries in {-1, +1}
     grad : ndarray of shape (n_samples,)
-        ``G alpha - 1``.
+        ``F alpha - 1``.
     C : float
 
     Returns
@@ -289,7 +289,7 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, record=False):
     y = np.asarray(y, dtype=float)
     n = y.shape[0]
     alpha = np.zeros(n)
-    m = y.copy()                        # m = -y * grad, grad = G a - 1 = -1 at a = 0
+    m = y.copy()                        # m = -y * grad, grad = F a - 1 = -1 at a = 0
     up = y > 0                          # I_up at a = 0: y = +1
     low = ~up                           # I_low at a = 0: y = -1
     diag = columns.diag
@@ -327,7 +327,7 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, record=False):
             low[k] = (alpha[k] > 0) if pos[k] else (alpha[k] < C)
         n_iter += 1
         if record:
-            # W = 1/2 a^T G a - 1^T a = 1/2 a^T (grad - 1), grad = -y m
+            # W = 1/2 a^T F a - 1^T a = 1/2 a^T (grad - 1), grad = -y m
             history.append(0.5 * alpha @ (-y * m - 1.0))
     if not converged:
         warnings.warn(
