@@ -250,3 +250,28 @@ def test_kneighbors_argument_checks():
     with pytest.raises(TypeError, match="n_neighbors"):
         model.kneighbors(X, n_neighbors=2.5)
     assert model.kneighbors(X[:3], n_neighbors=50)[1].shape == (3, 50)
+
+
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+def test_ties_the_contract_of_the_chapter(algorithm):
+    # The chapter's k-neighbourhood: among points tied at the k-th distance the search picks,
+    # deterministically and from the inputs only (not the labels); the returned list is sorted
+    # by (distance, index) and its distances are the k smallest.
+    rng = np.random.default_rng(11)
+    X = rng.integers(0, 3, size=(200, 2)).astype(float)  # many duplicates and equal distances
+    Q = rng.integers(0, 3, size=(40, 2)).astype(float) + 0.25
+    y1 = rng.integers(0, 2, size=200)
+    y2 = 1 - y1
+    for k in [1, 5, 13]:
+        a = KNeighborsClassifier(k, algorithm=algorithm, leaf_size=4).fit(X, y1)
+        b = KNeighborsClassifier(k, algorithm=algorithm, leaf_size=4).fit(X, y2)
+        dist, ind = a.kneighbors(Q)
+        np.testing.assert_array_equal(ind, b.kneighbors(Q)[1])  # labels play no part
+        np.testing.assert_array_equal(ind, a.kneighbors(Q)[1])  # deterministic
+        D = np.sqrt(((Q[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
+        np.testing.assert_allclose(dist, np.sort(D, axis=1)[:, :k], atol=1e-12)
+        np.testing.assert_allclose(np.take_along_axis(D, ind, axis=1), dist, atol=1e-12)
+        for drow, irow in zip(dist, ind):
+            order = np.lexsort((irow, drow))
+            np.testing.assert_array_equal(order, np.arange(k))  # sorted by (distance, index)
+            assert len(set(irow)) == k

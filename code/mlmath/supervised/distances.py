@@ -225,7 +225,8 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
     dist : ndarray of shape (n_queries, n_neighbors)
         Only when ``return_distance``; increasing along each row.
     ind : ndarray of shape (n_queries, n_neighbors)
-        Indices into ``Z``; ties in distance are ordered by index.
+        Indices into ``Z``, ordered by (distance, index). Among points tied at the
+        ``n_neighbors``-th distance, which enter is the search's own (deterministic) choice.
 
     Notes
     -----

@@ -136,7 +136,7 @@ class KDTree:
 
     def _box_lower_bound(self, Q, nodes):
         """Reduced lower bound {eq}`eq-knn-box-bound` from each row of Q to each node's box."""
-        # g_j = max(l_j - x_j, 0, x_j - u_j); at most one of the differences is positive
+        # Delta_j = max(lower_j - x_j, 0, x_j - upper_j): at most one difference is positive
         G = np.maximum(self.lower[nodes] - Q, Q - self.upper[nodes])  # (P, d)
         np.maximum(G, 0.0, out=G)
         return _reduce(G, self.p)
@@ -171,7 +171,8 @@ class KDTree:
         dist : ndarray of shape (n_queries, k)
             Only when ``return_distance``; increasing along each row.
         ind : ndarray of shape (n_queries, k)
-            Indices into ``data``; ties in distance are ordered by index.
+            Indices into ``data``, ordered by (distance, index). Among points tied at the
+            ``k``-th distance, which enter is the search's own (deterministic) choice.
         """
         Q = np.asarray(X, dtype=float)
         n, d = self.data.shape

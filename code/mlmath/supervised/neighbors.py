@@ -29,7 +29,7 @@ def neighbor_weights(dist, weights):
         Distances to the neighbours.
     weights : {"uniform", "distance"} or callable
         ``"uniform"``: every neighbour counts once (returns ``None``). ``"distance"``: weight
-        :math:`1/\\operatorname{dist}(\\vx, \\vx_{(j)})`; a query that coincides with one or
+        :math:`1/\\operatorname{dist}(\\vx, \\vx_{(a)})`; a query that coincides with one or
         more training points gives those points weight 1 and every other neighbour weight 0. A
         callable maps the distance array to a weight array of the same shape.
 
