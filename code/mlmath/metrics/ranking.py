@@ -66,10 +66,10 @@ def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_inter
     y_true, y_score, pos_label, sample_weight
         As in :func:`binary_counts_at_thresholds`.
     drop_intermediate : bool, default=True
-        Drop every point that lies between two equal steps, that is, where both second
-        differences of the counts are zero (such a point is collinear with its neighbours, so
-        the curve and its area do not change), as scikit-learn does. A point on a straight
-        segment between unequal steps is kept.
+        Drop every point after the first that lies between two equal steps, that is, where
+        both second differences of the counts are zero (such a point is collinear with its
+        neighbours, so the curve and its area do not change), as scikit-learn does. A point
+        on a straight segment between unequal steps is kept.
 
     Returns
     -------
