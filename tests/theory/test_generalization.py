@@ -1,12 +1,12 @@
 """Tests of mlmath.theory.generalization: the chapter's bounds, checked against independent work.
 
-The bounds' formulas against their definitions and their inverses; Hoeffding's bound against
-the exact binomial tail; the uniform bound's violation frequency by simulation (and the power of
-that check: a bound four times smaller is violated); the count-based empirical risks against
-brute force, the closed-form true risks against Monte Carlo; the empirical Rademacher
-complexity against exact enumeration of the sign vectors, its two exact values, and Massart's
-bound; shattering by half-spaces (linear programs) against the chapter's explicit construction
-and Radon's theorem.
+The bounds' formulas against their definitions and their inverses; Hoeffding's bound and the
+relative-entropy (Chernoff) bound against the exact binomial tail; the uniform bound's violation
+frequency by simulation (and the power of that check: a bound four times smaller is violated);
+the count-based empirical risks against brute force, the closed-form true risks against Monte
+Carlo; the empirical Rademacher complexity against exact enumeration of the sign vectors, its two
+exact values, and Massart's bound; shattering by half-spaces (linear programs) against the
+chapter's explicit construction and Radon's theorem.
 """
 
 from itertools import product
@@ -74,6 +74,24 @@ def test_hoeffding_dominates_the_exact_binomial_tail():
     np.testing.assert_allclose(gen.hoeffding_tail(10, 0.5, value_range=2.0),
                                2 * np.exp(-2 * 10 * 0.25 / 4))
     assert gen.hoeffding_tail(1, 0.01) == 1.0
+
+
+def test_chernoff_relative_entropy_bound_sandwiches_the_binomial_tail():
+    """The chapter's eq-gen-chernoff-kl: exp(-n kl) bounds the upper tail, the optimal s is the
+    closed form, and the one term at the count n(p + eps) is at least exp(-n kl) / (n + 1)."""
+    for n, p, eps in [(20, 0.5, 0.2), (100, 0.3, 0.1), (500, 0.1, 0.05), (1000, 0.5, 0.03)]:
+        q = p + eps
+        kl = q * np.log(q / p) + (1 - q) * np.log((1 - q) / (1 - p))
+        s_opt = np.log(q * (1 - p) / (p * (1 - q)))
+        s = np.linspace(1e-3, 3 * s_opt, 2001)
+        exponent = s * eps + p * s - np.log(1 - p + p * np.exp(s))  # s eps - psi(s)
+        assert np.isclose(s_opt * eps + p * s_opt - np.log(1 - p + p * np.exp(s_opt)), kl)
+        assert exponent.max() <= kl + 1e-12
+        count = int(round(n * q))
+        assert np.isclose(count, n * q)
+        tail = stats.binom.sf(count - 1, n, p)  # P(mean - p >= eps)
+        assert tail <= np.exp(-n * kl)
+        assert stats.binom.pmf(count, n, p) >= np.exp(-n * kl) / (n + 1)
 
 
 # ---------------------------------------------------------------------------------------------
