@@ -83,31 +83,47 @@ def clipped(equations):
 def display_math_in_source(text):
     """The display equations of a MyST page, code left out.
 
-    Returns (line number, label or "", TeX, list depth) for each, the list depth read off the
-    indentation of the line the equation starts on (three spaces a level).
+    Returns (line number, label or "", TeX, list depth, box depth) for each: the list depth read
+    off the indentation of the line the equation starts on (three spaces a level), the box depth
+    the number of directives (theorem, proof, exercise, ...) the equation sits in.
     """
     import re
 
     out = []
     code = re.compile(r"^(```|~~~)\{code-cell\}.*?^\1\s*$", re.M | re.S)
     blanked = code.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    # The directive depth at the start of every line: a fence with {name} opens a directive,
+    # the same fence alone on a line closes it.
+    depth_at, stack = [], []
+    for line in blanked.split("\n"):
+        depth_at.append(len(stack))
+        stripped = line.strip()
+        opening = re.match(r"^(`{3,}|:{3,})\{[\w:.-]+\}", stripped)
+        if opening:
+            stack.append(opening.group(1))
+        elif stack and stripped == stack[-1]:
+            stack.pop()
     for m in re.finditer(r"\$\$(.+?)\$\$[ \t]*(?:\(([^)\s]+)\))?", blanked, re.S):
         line_start = blanked.rfind("\n", 0, m.start()) + 1
         indent = len(blanked[line_start:m.start()]) - len(blanked[line_start:m.start()].lstrip())
-        out.append((blanked.count("\n", 0, m.start()) + 1, m.group(2) or "", m.group(1),
-                    -(-indent // 3)))  # list levels: an indented equation sits in a list item
+        line = blanked.count("\n", 0, m.start())
+        out.append((line + 1, m.group(2) or "", m.group(1),
+                    -(-indent // 3),  # list levels: an indented equation sits in a list item
+                    depth_at[line]))
     return out
 
 
 # Replace a built page's article by the given equations, numbered or not, and typeset them with
-# the page's own MathJax: the same column, fonts, macros and equation layout as the book. Each
-# sits in a proof box inside a solution box, the narrowest place an equation stands in the book
-# (an equation in running text has a little more room), so an equation that passes here fits
-# wherever it is.
+# the page's own MathJax: the same column, fonts, macros and equation layout as the book, nested
+# in list items and theorem boxes as deep as in the source, with a margin of 12 px, so that an
+# equation that passes here fits the built page.
 TYPESET_SOURCE_JS = r"""
 async (equations) => {
   const article = document.querySelector("article.bd-article");
   article.innerHTML = "";
+  // A safety margin: an equation must fit 12 px inside the column (the built page can differ
+  // by a few pixels: the width of its number, how deep its box is nested).
+  article.style.paddingRight = parseFloat(getComputedStyle(article).paddingRight) + 12 + "px";
   for (const [k, eq] of equations.entries()) {
     const div = document.createElement("div");
     div.className = "math notranslate nohighlight";
@@ -118,7 +134,9 @@ async (equations) => {
       no.innerHTML = '(99.99)<a class="headerlink" href="#">#</a>';
       div.appendChild(no);
     }
-    div.appendChild(document.createTextNode("\\[" + eq.tex + "\\]"));
+    // Sphinx wraps a display with a line break in split, as the built page has it.
+    const tex = eq.tex.includes("\\\\") ? "\\begin{split}" + eq.tex + "\\end{split}" : eq.tex;
+    div.appendChild(document.createTextNode("\\[" + tex + "\\]"));
     let item = div;
     for (let level = 0; level < eq.lists; level++) {  // an equation inside list items
       const li = document.createElement("li");
@@ -127,13 +145,17 @@ async (equations) => {
       ol.appendChild(li);
       item = ol;
     }
-    const inner = document.createElement("div");
-    inner.className = "proof admonition";
-    inner.appendChild(item);
-    const outer = document.createElement("div");
-    outer.className = "solution admonition";
-    outer.appendChild(inner);
-    article.appendChild(outer);
+    for (let level = 0; level < eq.boxes; level++) {  // inside a theorem, proof, exercise
+      const content = document.createElement("section");
+      content.className = "lemma-content";
+      content.appendChild(item);
+      const box = document.createElement("div");
+      box.className = "proof lemma admonition";
+      box.innerHTML = '<p class="admonition-title">Lemma</p>';  // as sphinx-proof writes it
+      box.appendChild(content);
+      item = box;
+    }
+    article.appendChild(item);
   }
   await MathJax.typesetPromise([article]);
 }
@@ -172,10 +194,11 @@ def main(argv):
                 # Any built chapter with math serves as the frame: the book's CSS and MathJax.
                 page.goto(base + "book/prerequisites/linear_algebra.html", wait_until="load")
                 page.evaluate("() => MathJax.startup.promise")
-                page.evaluate(TYPESET_SOURCE_JS, [{"label": label, "tex": tex, "lists": lists}
-                                                  for _, label, tex, lists in equations])
+                page.evaluate(TYPESET_SOURCE_JS,
+                              [{"label": label, "tex": tex, "lists": lists, "boxes": boxes}
+                               for _, label, tex, lists, boxes in equations])
                 measured = page.evaluate(DISPLAY_EQUATIONS_JS)
-                for eq, (line, label, tex, _) in zip(measured, equations, strict=True):
+                for eq, (line, label, tex, _, _) in zip(measured, equations, strict=True):
                     eq["id"] = f"line {line}" + (f" ({label})" if label else "")
                     eq["tex"] = tex.strip()
             else:
