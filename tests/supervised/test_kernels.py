@@ -77,3 +77,21 @@ def test_gamma_rules_of_sklearn():
     assert resolve_gamma("auto", X) == pytest.approx(0.25)
     assert resolve_gamma(2, X) == 2.0
     assert resolve_gamma("scale", np.ones((5, 3))) == 1.0  # constant data
+
+
+def test_rbf_kernel_is_unaffected_by_a_large_offset():
+    # the expansion ||x||^2 + ||z||^2 - 2 x^T z cancels catastrophically at an offset of 1e8;
+    # the kernel centres both blocks on the mean of Z first
+    np.testing.assert_allclose(rbf_kernel(X + 1e8, Z + 1e8, 0.7), rbf_kernel(X, Z, 0.7),
+                               atol=1e-6)
+    np.testing.assert_allclose(rbf_kernel(X + 1e8, X + 1e8, 0.7), rbf_kernel(X, X, 0.7),
+                               atol=1e-6)
+
+
+def test_gamma_scale_refuses_extreme_data():
+    with pytest.raises(ValueError, match="gamma='scale' resolves to 1 / .*inf"):
+        resolve_gamma("scale", X * 1e-160)   # Var X ~ 1e-320: 1 / Var overflows
+    with pytest.raises(ValueError, match="gamma='scale' resolves to 1 / .*X.var\\(\\) = inf"):
+        resolve_gamma("scale", X * 1e200)    # Var X overflows: gamma would be 0
+    with pytest.raises(ValueError, match="finite"):
+        resolve_gamma(np.inf, X)

@@ -9,6 +9,7 @@ from sklearn import svm as sk
 from sklearn.datasets import load_breast_cancer, make_classification, make_moons
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
+from timelimit import time_limit
 
 from mlmath.supervised.kernels import kernel_matrix, resolve_gamma
 from mlmath.supervised.smo import (
@@ -230,3 +231,41 @@ def test_max_iter_stops_with_a_convergence_warning():
     with pytest.warns(ConvergenceWarning, match="max_iter=3"):
         _, _, n_iter, converged, _ = smo(cols, y, 1.0, max_iter=3)
     assert n_iter == 3 and not converged
+
+
+class _Columns:
+    """A kernel matrix given outright, with KernelColumns' interface (no finiteness checks)."""
+
+    def __init__(self, K):
+        self.K, self.diag = K, np.diag(K).copy()
+
+    def column(self, i, keep=-1):
+        return self.K[i]
+
+
+def test_smo_stops_with_an_error_on_a_nan_gap():
+    # NaN <= tol is false, and SMO once looped forever on it
+    X, y = make_moons(40, noise=0.3, random_state=0)
+    K = kernel_matrix(X, X, "rbf", gamma=1.0)
+    K[3, :] = K[:, 3] = np.nan
+    with time_limit(10), pytest.raises(ValueError, match="gap became nan"):
+        smo(_Columns(K), np.where(y == 1, 1.0, -1.0), 1.0)
+
+
+@pytest.mark.parametrize("cache_size", [200.0, 1e-5])  # the full matrix, then column by column
+def test_kernel_columns_refuse_non_finite_entries(cache_size):
+    # diagonal (1 - 1)^2001 = 0 but off-diagonal (-1 - 1)^2001 = -inf
+    X = np.array([[1.0], [-1.0], [0.5]])
+    with pytest.raises(ValueError, match="'poly' kernel .*contains infinite or NaN"):
+        cols = KernelColumns(X, "poly", gamma=1.0, degree=2001, coef0=-1.0,
+                             cache_size=cache_size)
+        cols.column(0)
+    with pytest.raises(ValueError, match="'linear' kernel has diagonal values"):
+        KernelColumns(X * 1e200, "linear", cache_size=cache_size)
+
+
+def test_rbf_columns_are_centred():
+    X, _ = make_moons(50, noise=0.3, random_state=0)
+    K = kernel_matrix(X, X, "rbf", gamma=1.0)
+    cols = KernelColumns(X + 1e8, "rbf", gamma=1.0, cache_size=1e-3)  # column by column
+    np.testing.assert_allclose(cols.column(7), K[7], atol=1e-6)

@@ -16,6 +16,8 @@ __all__ = [
     "kernel_matrix",
     "kernel_diagonal",
     "resolve_gamma",
+    "check_finite_kernel",
+    "kernel_description",
 ]
 
 KERNELS = ("linear", "poly", "rbf", "sigmoid")
@@ -44,7 +46,10 @@ def rbf_kernel(X, Z, gamma):
     """Gaussian (RBF) kernel ``K[i, j] = exp(-gamma ||x_i - z_j||^2)``.
 
     The squared distances are expanded as ``||x||^2 + ||z||^2 - 2 x^T z`` (one matrix product)
-    and clipped at zero, which rounding can cross for nearby points.
+    and clipped at zero, which rounding can cross for nearby points. Both blocks are first
+    centred on the mean of ``Z`` (the kernel is translation invariant): far from the origin,
+    say with an offset of ``1e8``, the expansion would otherwise subtract numbers of order
+    ``1e16`` to find distances of order one, and lose every digit.
 
     Parameters
     ----------
@@ -61,6 +66,8 @@ def rbf_kernel(X, Z, gamma):
     -----
     Implements {eq}`eq-svm-kernels` (third line) of the support vector machine chapter.
     """
+    shift = Z.mean(axis=0) if Z.shape[0] else 0.0
+    X, Z = X - shift, Z - shift
     sq = (np.einsum("ij,ij->i", X, X)[:, None] + np.einsum("ij,ij->i", Z, Z)[None, :]
           - 2.0 * (X @ Z.T))                         # (n_X, n_Z) squared distances
     np.maximum(sq, 0.0, out=sq)
@@ -173,11 +180,67 @@ def resolve_gamma(gamma, X):
     Returns
     -------
     float
+
+    Raises
+    ------
+    ValueError
+        If the resulting ``gamma`` is not a finite number (``"scale"`` with data so small or so
+        large that ``1 / (d * X.var())`` overflows or ``X.var()`` does), or is ``0`` from
+        ``"scale"`` (``X.var()`` infinite).
     """
     if isinstance(gamma, str):
         if gamma == "scale":
-            var = X.var()
-            return 1.0 / (X.shape[1] * var) if var != 0 else 1.0
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                var = X.var()
+                if var == 0:
+                    return 1.0
+                value = 1.0 / (X.shape[1] * var)
+            if not (np.isfinite(var) and np.isfinite(value) and value > 0):
+                raise ValueError(
+                    "gamma='scale' resolves to 1 / (n_features * X.var()) = "
+                    f"{float(value)!r} with X.var() = {float(var)!r}: the data's scale is too "
+                    "extreme for floating point. Rescale X (e.g. with StandardScaler) or pass "
+                    "a finite numeric gamma.")
+            return float(value)
         if gamma == "auto":
             return 1.0 / X.shape[1]
-    return float(gamma)
+    value = float(gamma)
+    if not np.isfinite(value):
+        raise ValueError(f"gamma must be a finite number, got {gamma!r}.")
+    return value
+
+
+def check_finite_kernel(values, kernel, what="kernel matrix", **params):
+    """Raise a ``ValueError`` if ``values`` (kernel entries) hold an infinity or a NaN.
+
+    Kernel values overflow when the data or the kernel's parameters are extreme (a linear
+    kernel of data of order ``1e200``, a polynomial kernel of degree 200); SMO cannot work with
+    them (its gaps become NaN), so the error is raised before it starts.
+
+    Parameters
+    ----------
+    values : ndarray
+        Kernel entries.
+    kernel : str
+        The kernel's name, for the message.
+    what : str, default="kernel matrix"
+        What ``values`` are, for the message.
+    **params
+        The kernel's parameters, for the message.
+    """
+    if not np.isfinite(values).all():
+        raise ValueError(
+            f"The {kernel_description(kernel, **params)} {what} contains infinite or NaN "
+            "values: the data or the kernel parameters are too extreme for floating point. "
+            "Rescale X (e.g. with StandardScaler) or use milder kernel parameters.")
+
+
+_KERNEL_PARAMS = {"linear": (), "rbf": ("gamma",), "poly": ("gamma", "degree", "coef0"),
+                  "sigmoid": ("gamma", "coef0")}
+
+
+def kernel_description(kernel, **params):
+    """``'poly' kernel (gamma=..., degree=..., coef0=...)``: the kernel and the parameters it uses,
+    for error messages."""
+    used = [f"{k}={params[k]!r}" for k in _KERNEL_PARAMS.get(kernel, ()) if k in params]
+    return f"{kernel!r} kernel" + (f" ({', '.join(used)})" if used else "")

@@ -17,7 +17,12 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from mlmath.supervised.kernels import kernel_diagonal, kernel_matrix
+from mlmath.supervised.kernels import (
+    check_finite_kernel,
+    kernel_description,
+    kernel_diagonal,
+    kernel_matrix,
+)
 
 __all__ = [
     "KernelColumns",
@@ -37,7 +42,10 @@ class KernelColumns:
     When ``n <= FULL_MATRIX_MAX`` and the whole matrix fits in ``cache_size`` megabytes it is
     computed once as one block (``n^2`` floats, one matrix product); otherwise each requested
     column ``K[:, i]`` costs ``O(nd)`` and at most ``cache_size`` megabytes of columns are kept,
-    the oldest evicted first.
+    the oldest evicted first. For the RBF kernel the samples are centred first (the kernel is
+    translation invariant, and the expansion of the squared distances loses every digit far
+    from the origin). The diagonal, the full matrix and every computed column are checked to be
+    finite, with a ``ValueError`` otherwise: SMO cannot work with infinite or NaN entries.
 
     Parameters
     ----------
@@ -57,16 +65,32 @@ class KernelColumns:
     """
 
     def __init__(self, X, kernel, *, gamma=1.0, degree=3, coef0=0.0, cache_size=200.0):
+        if kernel == "rbf" and X.shape[0]:
+            X = X - X.mean(axis=0)                # translation invariant: centre (cancellation)
         self.X = np.ascontiguousarray(X)
         self.kernel = kernel
         self.gamma, self.degree, self.coef0 = gamma, degree, coef0
+        self._params = dict(gamma=gamma, degree=degree, coef0=coef0)
         n = X.shape[0]
-        self.sq_norms = np.einsum("ij,ij->i", self.X, self.X)  # (n,) for the RBF columns
-        self.diag = kernel_diagonal(X, kernel, gamma=gamma, degree=degree, coef0=coef0)
+        # overflow is checked for explicitly below, with a ValueError that says what to do
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.sq_norms = np.einsum("ij,ij->i", self.X, self.X)  # (n,) for the RBF columns
+            self.diag = kernel_diagonal(X, kernel, **self._params)
+            # the curvature K_ii + K_jj - 2 K_ij is at most 4 max|K_ii| for a PSD kernel: it
+            # too must be finite, or the working-set rule and the step produce NaN
+            top = np.abs(self.diag).max(initial=0.0)
+            if not np.isfinite(4.0 * top):
+                raise ValueError(
+                    f"The {kernel_description(kernel, **self._params)} has diagonal values "
+                    f"k(x_i, x_i) up to {float(top)!r}: too large for floating point (SMO needs "
+                    "4 max k(x_i, x_i) to be finite). Rescale X (e.g. with StandardScaler) or "
+                    "use milder kernel parameters.")
         n_slots = max(2, int(cache_size * 2**20 // (8 * max(n, 1))))
         self.n_computed = 0
         if n_slots >= n and n <= FULL_MATRIX_MAX:  # small problem: one block computation
-            self.full = kernel_matrix(X, X, kernel, gamma=gamma, degree=degree, coef0=coef0)
+            with np.errstate(over="ignore", invalid="ignore"):
+                self.full = kernel_matrix(X, X, kernel, **self._params)
+            check_finite_kernel(self.full, kernel, **self._params)
             self.n_computed = n
         else:
             self.full = None
@@ -77,7 +101,12 @@ class KernelColumns:
             self.next_slot = 0
 
     def _compute(self, i, out):
-        """Write ``K[:, i]`` into ``out`` in ``O(nd)``."""
+        """Write ``K[:, i]`` into ``out`` in ``O(nd)``, checking that it is finite."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._compute_unchecked(i, out)
+        check_finite_kernel(out, self.kernel, f"kernel column {i}", **self._params)
+
+    def _compute_unchecked(self, i, out):
         np.matmul(self.X, self.X[i], out=out)     # (n,) inner products x_k^T x_i
         if self.kernel == "rbf":
             out *= -2.0
@@ -297,38 +326,51 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, record=False):
     history = [0.0] if record else []
     limit = np.inf if max_iter == -1 else max_iter
     n_iter, converged = 0, False
-    while True:
-        m_up = np.where(up, m, -np.inf)
-        i = n - 1 - int(np.argmax(m_up[::-1]))        # the last maximiser, as libsvm
-        g_max = m_up[i]
-        m_low = np.where(low, m, np.inf)
-        if g_max - m_low.min() <= tol:
-            converged = True
-            break
-        if n_iter >= limit:
-            break
-        K_i = columns.column(i)
-        diff = np.subtract(g_max, m_low, out=m_low)    # > 0 on the violating candidates
-        np.maximum(diff, 0.0, out=diff)
-        quad = diag + diag[i]                         # curvature of each pair (i, j)
-        quad -= 2.0 * K_i
-        np.maximum(quad, TAU, out=quad)
-        diff *= diff
-        diff /= quad                                  # twice the decrease of W for each j
-        j = n - 1 - int(np.argmax(diff[::-1]))
-        K_j = columns.column(j, keep=i)
-        t, a_i, a_j = two_variable_update(alpha[i], alpha[j], y[i], y[j], m[i], m[j],
-                                          diag[i], diag[j], K_i[j], C)
-        # gradient update with two kernel columns: m <- m - t (K_i - K_j)
-        m -= t * (K_i - K_j)
-        alpha[i], alpha[j] = a_i, a_j
-        for k in (i, j):
-            up[k] = (alpha[k] < C) if pos[k] else (alpha[k] > 0)
-            low[k] = (alpha[k] > 0) if pos[k] else (alpha[k] < C)
-        n_iter += 1
-        if record:
-            # W = 1/2 a^T F a - 1^T a = 1/2 a^T (grad - 1), grad = -y m
-            history.append(0.5 * alpha @ (-y * m - 1.0))
+    # overflow shows up as a non-finite gap, which stops SMO with a ValueError below
+    with np.errstate(over="ignore", invalid="ignore"):
+        while True:
+            m_up = np.where(up, m, -np.inf)
+            i = n - 1 - int(np.argmax(m_up[::-1]))        # the last maximiser, as libsvm
+            g_max = m_up[i]
+            m_low = np.where(low, m, np.inf)
+            gap = g_max - m_low.min()
+            if gap <= tol:
+                converged = True
+                break
+            if not np.isfinite(gap):  # NaN compares false: without this check SMO never stops
+                raise ValueError(
+                    f"SMO's KKT gap became {gap} at iteration {n_iter}: the kernel values are "
+                    "too large for floating point. Rescale X (e.g. with StandardScaler), or use "
+                    "a smaller C or milder kernel parameters.")
+            if n_iter >= limit:
+                break
+            K_i = columns.column(i)
+            diff = np.subtract(g_max, m_low, out=m_low)    # > 0 on the violating candidates
+            np.maximum(diff, 0.0, out=diff)
+            quad = diag + diag[i]                         # curvature of each pair (i, j)
+            quad -= 2.0 * K_i
+            np.maximum(quad, TAU, out=quad)
+            diff *= diff
+            diff /= quad                                  # twice the decrease of W for each j
+            j = n - 1 - int(np.argmax(diff[::-1]))
+            K_j = columns.column(j, keep=i)
+            t, a_i, a_j = two_variable_update(alpha[i], alpha[j], y[i], y[j], m[i], m[j],
+                                              diag[i], diag[j], K_i[j], C)
+            if not t > 0.0:  # > 0 in exact arithmetic whenever gap > tol: a step of 0 repeats
+                raise ValueError(
+                    f"SMO cannot make progress at iteration {n_iter} (step {t} for a gap of "
+                    f"{gap}): the kernel values are too extreme for floating point. Rescale X "
+                    "(e.g. with StandardScaler) or use milder kernel parameters.")
+            # gradient update with two kernel columns: m <- m - t (K_i - K_j)
+            m -= t * (K_i - K_j)
+            alpha[i], alpha[j] = a_i, a_j
+            for k in (i, j):
+                up[k] = (alpha[k] < C) if pos[k] else (alpha[k] > 0)
+                low[k] = (alpha[k] > 0) if pos[k] else (alpha[k] < C)
+            n_iter += 1
+            if record:
+                # W = 1/2 a^T F a - 1^T a = 1/2 a^T (grad - 1), grad = -y m
+                history.append(0.5 * alpha @ (-y * m - 1.0))
     if not converged:
         warnings.warn(
             f"Solver terminated early (max_iter={max_iter}). Consider pre-processing your "
@@ -336,4 +378,9 @@ def smo(columns, y, C, *, tol=1e-3, max_iter=-1, record=False):
             ConvergenceWarning,
             stacklevel=3,
         )
-    return alpha, _intercept(alpha, y, m, C), n_iter, converged, history
+    b = _intercept(alpha, y, m, C)
+    if not np.isfinite(b):
+        raise ValueError(
+            f"The intercept of the SVM is {b}: the kernel values are too large for floating "
+            "point. Rescale X (e.g. with StandardScaler) or use milder kernel parameters.")
+    return alpha, b, n_iter, converged, history

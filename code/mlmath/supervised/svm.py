@@ -149,11 +149,18 @@ class SVC(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : SVC
+
+        Raises
+        ------
+        ValueError
+            If the kernel cannot be computed in floating point (``gamma="scale"`` on data of
+            extreme scale, kernel values or SMO's gap that overflow): SMO would not stop.
         """
         self._check_params()
         X, y = validate_data(self, X, y, dtype=np.float64)
         self.classes_, y_enc = encode_class_labels(y)
-        self._gamma = resolve_gamma(self.gamma, X)
+        # the linear kernel has no gamma: data too extreme for "scale" must not fail there
+        self._gamma = 1.0 if self.kernel == "linear" else resolve_gamma(self.gamma, X)
         n_classes = len(self.classes_)
         members = [np.flatnonzero(y_enc == c) for c in range(n_classes)]  # libsvm's grouping
         pairs = list(zip(*np.triu_indices(n_classes, k=1)))
