@@ -173,3 +173,25 @@ def test_classifier_refuses_one_class_and_continuous_targets():
         DecisionTreeClassifier().fit(X, X[:, 0])
     with pytest.raises(ValueError, match="criterion"):
         DecisionTreeRegressor(criterion="gini").fit(X, X[:, 0])
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_regressor_is_unchanged_by_a_large_target_offset(weighted):
+    # the squared-error proxy S_1^2 / W cancels catastrophically for y + 1e9 unless the
+    # targets are centred first: the old code grew a different, smaller tree
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 3)
+    y = np.sin(6.0 * X[:, 0]) + X[:, 1] + 0.1 * rng.randn(60)
+    sw = rng.rand(60) + 0.5 if weighted else None
+    # min_samples_leaf=3: no tiny nodes, where two features can cut off the same samples and
+    # rounding alone picks between these equally good splits
+    a = DecisionTreeRegressor(max_depth=4, min_samples_leaf=3).fit(X, y, sample_weight=sw)
+    b = DecisionTreeRegressor(max_depth=4, min_samples_leaf=3).fit(X, y + 1e9, sample_weight=sw)
+    assert b.tree_.node_count == a.tree_.node_count
+    np.testing.assert_array_equal(b.tree_.children_left, a.tree_.children_left)
+    np.testing.assert_array_equal(b.tree_.children_right, a.tree_.children_right)
+    np.testing.assert_array_equal(b.tree_.n_node_samples, a.tree_.n_node_samples)
+    np.testing.assert_array_equal(b.tree_.feature, a.tree_.feature)
+    np.testing.assert_array_equal(b.tree_.threshold, a.tree_.threshold)
+    np.testing.assert_allclose(b.predict(X) - 1e9, a.predict(X), atol=1e-6)
+    np.testing.assert_allclose(b.tree_.impurity, a.tree_.impurity, rtol=1e-6, atol=1e-9)

@@ -485,3 +485,48 @@ def test_multinomial_refuses_negative_features():
         MultinomialNB().fit(X, y)
     with pytest.raises(ValueError, match="Negative values"):
         MultinomialNB().fit(sp.csr_matrix(X), y)
+
+
+# --- degenerate fits: an error, never NaN probabilities -------------------------------------
+
+
+def test_gaussian_refuses_all_constant_features():
+    X, y = np.ones((6, 3)), np.array([0, 0, 0, 1, 1, 1])
+    with pytest.raises(ValueError, match="every feature is constant"):
+        GaussianNB().fit(X, y)
+    # var_smoothing = 0 with a feature constant within a class: no floor either
+    X = np.column_stack([np.arange(6.0), [1.0, 1.0, 1.0, 2.0, 3.0, 4.0]])
+    with pytest.raises(ValueError, match="zero variance in class 0.*var_smoothing > 0"):
+        GaussianNB(var_smoothing=0.0).fit(X, y)
+    assert np.all(np.isfinite(GaussianNB().fit(X, y).predict_proba(X)))
+    # partial_fit may be cured by a later batch, so the error waits for predict
+    model = GaussianNB().partial_fit(np.ones((2, 3)), [0, 1], classes=[0, 1])
+    with pytest.raises(ValueError, match="every feature is constant"):
+        model.predict_proba(np.ones((2, 3)))
+    model.partial_fit(np.arange(6.0).reshape(2, 3), [0, 1])
+    assert np.all(np.isfinite(model.predict_proba(np.ones((2, 3)))))
+
+
+def test_multinomial_alpha_zero_refuses_a_zero_count():
+    X, y = np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 1.0], [1.0, 3.0]]), np.array([0, 0, 1, 1])
+    with pytest.raises(ValueError, match="feature 1 has zero count in class 0.*alpha > 0"):
+        MultinomialNB(alpha=0.0).fit(X, y)
+    with pytest.raises(ValueError, match="zero count"):
+        MultinomialNB(alpha=np.array([1.0, 0.0])).fit(X, y)
+    assert np.all(np.isfinite(MultinomialNB(alpha=np.array([0.0, 1.0])).fit(X, y)
+                              .predict_proba(X)))
+    assert np.all(np.isfinite(MultinomialNB(alpha=1e-3).fit(X, y).predict_proba(X)))
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_bernoulli_without_binarize_refuses_non_binary_input_at_prediction(sparse):
+    X, y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0, 1, 1])
+    conv = sp.csr_matrix if sparse else np.asarray
+    model = BernoulliNB(binarize=None).fit(conv(X), y)
+    bad = conv(np.array([[5.0, 0.0], [0.0, 1.0]]))
+    for method in (model.predict, model.predict_proba, model.predict_log_proba):
+        with pytest.raises(ValueError, match="binarize=None needs binary features"):
+            method(bad)
+    model.predict(conv(X))  # binary input still predicts
+    # with a threshold, X is binarised first and any value is accepted
+    BernoulliNB(binarize=0.5).fit(conv(X), y).predict(bad)

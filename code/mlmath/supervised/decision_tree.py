@@ -88,12 +88,25 @@ class BaseDecisionTree(BaseEstimator):
         keep = sw > 0  # a zero-weight sample is the same as no sample
         X, y, sw = X[keep], y[keep], sw[keep]
         criterion = CRITERIA[self.criterion]()
+        offset = 0.0
+        if not criterion.is_classification:
+            # centre the targets when their mean dwarfs their spread: the split proxy
+            # S_1L^2/W_L + S_1R^2/W_R loses about log10(mean^2 / variance) digits to
+            # cancellation (y + 1e9 grows a wrong tree); a shift of y changes no split, and the
+            # node means get it back below. Targets of moderate mean are left as they are, so
+            # that rounding does not re-break the ties between equally good splits.
+            mean = float(np.dot(sw, y) / sw.sum())
+            if mean**2 > 100.0 * float(np.dot(sw, (y - mean) ** 2) / sw.sum()):
+                offset = mean
+                y = y - offset
         stats = criterion.sample_stats(y, sw, n_classes)
         self.tree_ = grow_tree(
             X, stats, criterion, max_depth=max_depth, min_samples_split=mss,
             min_samples_leaf=msl, max_features=None if mf == d else mf,
             min_impurity_decrease=mid, random_state=check_random_state(self.random_state),
         )
+        if offset != 0.0:
+            self.tree_.value += offset  # the node means of the uncentred targets
         if self.ccp_alpha > 0.0:
             self.tree_ = prune_tree(self.tree_, self.ccp_alpha)
         return self

@@ -90,7 +90,9 @@ class GaussianNB(BaseNB):
         self.classes_, y_enc = encode_class_labels(y)
         self._reset(X.shape[1])
         self._accumulate(X, y_enc, check_sample_weight(sample_weight, X.shape[0]))
-        return self._finalize()
+        self._finalize()
+        self._check_usable()
+        return self
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one batch of samples.
@@ -146,6 +148,27 @@ class GaussianNB(BaseNB):
             self.class_prior_ = check_class_prior(self.priors, len(self.classes_), "priors")
         return self
 
+    def _degenerate_reason(self):
+        zero = self.var_ <= 0.0  # (K, d): a zero variance makes the Gaussian density undefined
+        if not np.any(zero):
+            return None
+        n_all = int(self._all[0][0])
+        if np.max(self._all[2]) == 0.0:
+            return (
+                f"GaussianNB: every feature is constant over the n_samples={n_all} training "
+                f"samples (the largest feature variance is 0), so the variance floor "
+                f"var_smoothing * max variance is 0 and the Gaussian densities are undefined "
+                f"(the probabilities would be NaN). Fit on data in which some feature varies."
+            )
+        k, j = np.argwhere(zero)[0]
+        label = self.classes_[k:k + 1].tolist()[0]
+        return (
+            f"GaussianNB: feature {j} has zero variance in class {label!r} and the "
+            f"variance floor epsilon_ = var_smoothing * max variance is 0 "
+            f"(var_smoothing={self.var_smoothing!r}), so the Gaussian densities are undefined "
+            f"(the probabilities would be NaN). Set var_smoothing > 0."
+        )
+
     def _check_X(self, X):
         return validate_data(self, X, dtype=np.float64, reset=False)
 
@@ -194,7 +217,9 @@ class _BaseDiscreteNB(BaseNB):
         self.classes_, y_enc = encode_class_labels(y)
         self._init_counters(X.shape[1])
         self._count(self._transform_X(X), y_enc, check_sample_weight(sample_weight, X.shape[0]))
-        return self._finalize()
+        self._finalize()
+        self._check_usable()
+        return self
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the counts with one batch of samples.
@@ -336,6 +361,22 @@ class MultinomialNB(_BaseDiscreteNB):
         with np.errstate(divide="ignore"):
             self.feature_log_prob_ = np.log(smoothed) - np.log(smoothed.sum(axis=1))[:, None]
 
+    def _degenerate_reason(self):
+        # theta_kj = 0 (alpha = 0 and a zero count) has log -inf, and 0 * log(theta) is NaN for
+        # every sample without feature j
+        zero = np.isneginf(self.feature_log_prob_) | np.isnan(self.feature_log_prob_)
+        if not np.any(zero):
+            return None
+        k, j = np.argwhere(zero)[0]
+        label = self.classes_[k:k + 1].tolist()[0]
+        return (
+            f"MultinomialNB with no smoothing (alpha=0 for feature {j}): feature {j} has zero "
+            f"count in class {label!r} "
+            f"({int(np.count_nonzero(zero))} such class-feature pairs), so "
+            f"its estimated probability is 0 and the predicted probabilities would be NaN. Set "
+            f"alpha > 0 (e.g. alpha=1, Laplace smoothing)."
+        )
+
     def _joint_log_likelihood(self, X):
         return np.asarray(X @ self.feature_log_prob_.T) + self.class_log_prior_
 
@@ -388,17 +429,15 @@ class BernoulliNB(_BaseDiscreteNB):
         self.fit_prior = fit_prior
         self.class_prior = class_prior
 
-    def _count(self, X, y_enc, sw):
-        data = X.data if sp.issparse(X) else X
-        if not np.all((data == 0) | (data == 1)):
-            raise ValueError(
-                "BernoulliNB with binarize=None needs binary features (0 or 1); set binarize "
-                "to a threshold to binarize X."
-            )
-        super()._count(X, y_enc, sw)
-
     def _transform_X(self, X):
+        # at fit and at prediction alike; with a threshold the result is binary by construction
         if self.binarize is None:
+            data = X.data if sp.issparse(X) else X
+            if not np.all((data == 0) | (data == 1)):
+                raise ValueError(
+                    "BernoulliNB with binarize=None needs binary features (0 or 1); set "
+                    "binarize to a threshold to binarize X."
+                )
             return X
         threshold = check_nonnegative_float(self.binarize, "binarize")
         if sp.issparse(X):

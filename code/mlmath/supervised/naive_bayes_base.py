@@ -172,7 +172,19 @@ class BaseNB(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
             Columns in the order of ``classes_``.
         """
         check_is_fitted(self)
+        self._check_usable()
         return self._joint_log_likelihood(self._check_X(X))
+
+    def _degenerate_reason(self):
+        """Why the fitted parameters give undefined (NaN) scores, or ``None`` if they do not."""
+        return None
+
+    def _check_usable(self):
+        """Raise if the parameters would give NaN probabilities (``fit`` raises at once; after
+        ``partial_fit``, whose later batches may still cure it, ``predict`` raises)."""
+        reason = self._degenerate_reason()
+        if reason is not None:
+            raise ValueError(reason)
 
     def predict(self, X):
         """Predict the class of largest posterior probability (the Bayes classifier).
