@@ -5,7 +5,13 @@ import math
 import numpy as np
 import pytest
 
-from mlmath.validation import check_bool, check_nonnegative_float, check_option, check_positive_int
+from mlmath.validation import (
+    check_bool,
+    check_nonnegative_float,
+    check_option,
+    check_positive_int,
+    check_squares_representable,
+)
 
 
 def test_check_option():
@@ -65,3 +71,31 @@ def test_encode_class_labels_refuses_one_class_and_continuous():
         encode_class_labels(np.array([3, 3, 3]))
     with pytest.raises(ValueError, match="Unknown label type"):
         encode_class_labels(np.array([0.5, 1.5, 2.25]))
+
+
+@pytest.mark.parametrize("scale,match", [(1e160, "overflow float64"), (1e-160, "too small")])
+def test_check_squares_representable_names_the_problem_and_the_remedy(scale, match):
+    X = np.array([[1.0, 2.0], [3.0, -4.0]])
+    X[:, 1] *= scale  # one bad column, named in the message
+    with pytest.raises(ValueError, match=rf"(?s)columns \[1\].*{match}.*StandardScaler"):
+        check_squares_representable(X)
+    with pytest.raises(ValueError, match="or use solver='svd'"):
+        check_squares_representable(X, alternative="use solver='svd'")
+
+
+def test_check_squares_representable_follows_the_power():
+    X = np.full((3, 2), 1e120)  # squares overflow, first powers do not
+    assert check_squares_representable(X, p=1.0) is X
+    assert check_squares_representable(X, p=np.inf) is X  # max |x|: nothing is raised to a power
+    with pytest.raises(ValueError, match=r"\|x\|\^3 .*overflow.*1e102"):
+        check_squares_representable(X, p=3.0)
+    tiny = np.full((3, 2), 1e-160)
+    check_squares_representable(tiny, underflow=False)  # queries: a tiny coordinate is exact
+    with pytest.raises(ValueError, match="too small"):
+        check_squares_representable(tiny)
+
+
+def test_check_squares_representable_accepts_ordinary_data_and_zero_columns():
+    X = np.random.default_rng(0).normal(size=(50, 3)) * [1e-100, 1.0, 1e100]
+    X = np.column_stack([X, np.zeros(50)])
+    assert check_squares_representable(X) is X

@@ -18,6 +18,7 @@ __all__ = [
     "check_bool",
     "encode_class_labels",
     "check_sample_weight",
+    "check_squares_representable",
 ]
 
 
@@ -139,3 +140,62 @@ def check_sample_weight(sample_weight, n_samples):
     if not np.any(sw > 0):
         raise ValueError("sample_weight is zero for every sample: there is nothing to fit.")
     return sw
+
+
+def check_squares_representable(X, *, p=2.0, underflow=True, alternative=None):
+    """Refuse data whose squared column norms (sums of ``|x|^p``) overflow or underflow float64.
+
+    Estimators that square the data (normal equations, ridge, gradient descent, coordinate
+    descent, the linear SVM and logistic regression solvers, Euclidean distances) would silently
+    return zeros, NaN or arbitrary neighbours on such data; the check is one pass over ``X``,
+    :math:`O(nd)`, done before any long computation.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    p : float, default=2.0
+        The power the estimator raises the data to (the Minkowski exponent of a distance);
+        ``inf`` raises nothing, and nothing is checked.
+    underflow : bool, default=True
+        Also refuse features whose nonzero values are so small that the sum of their powers
+        underflows (below the smallest normal float64). Turned off for queries of a fitted
+        model: a tiny coordinate of one query is exact enough next to training data.
+    alternative : str, default=None
+        Another remedy, appended to the message (e.g. a solver that does not square the data).
+
+    Returns
+    -------
+    X : ndarray
+        ``X``, unchanged.
+    """
+    p = float(p)
+    if math.isinf(p):
+        return X
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        if p == 2.0:
+            col = np.einsum("ij,ij->j", X, X)
+        elif p == 1.0:
+            col = np.abs(X).sum(axis=0)
+        else:
+            col = (np.abs(X) ** p).sum(axis=0)
+    what = "squared norms" if p == 2.0 else f"sums of |x|^{p:g}"
+    verb = "square" if p == 2.0 else f"raise to the power {p:g}"
+    remedy = "rescale the features, e.g. with sklearn.preprocessing.StandardScaler"
+    if alternative:
+        remedy += f", or {alternative}"
+    if not np.all(np.isfinite(col)):
+        bad = np.flatnonzero(~np.isfinite(col))[:5].tolist()
+        raise ValueError(
+            f"The {what} of some features (columns {bad}) overflow float64 (values above "
+            f"~1e{int(308 // p)}), which would make the result meaningless: {remedy}."
+        )
+    if underflow:
+        tiny = (col < np.finfo(np.float64).tiny) & np.any(X != 0, axis=0)
+        if np.any(tiny):
+            bad = np.flatnonzero(tiny)[:5].tolist()
+            raise ValueError(
+                f"Some features (columns {bad}) are too small to {verb} in float64 (values "
+                f"below ~1e-{int(308 // p)}: their {what} underflow), which would make the "
+                f"result meaningless: {remedy}."
+            )
+    return X

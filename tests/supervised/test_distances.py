@@ -148,3 +148,17 @@ def test_bad_n_neighbors():
         kneighbors_brute(Z, Z, 4)
     with pytest.raises(ValueError, match="n_neighbors"):
         kneighbors_brute(Z, Z, 0)
+
+
+@pytest.mark.parametrize("metric,p", [("euclidean", 2.0), ("minkowski", 3.0)])
+def test_distances_refuse_inputs_whose_powers_overflow(metric, p):
+    # Old code: every distance inf, and kneighbors_brute returned arbitrary neighbours.
+    rng = np.random.default_rng(0)
+    X, Z = rng.normal(size=(4, 3)), rng.normal(size=(20, 3))
+    for A, B in [(X * 1e160, Z), (X, Z * 1e160)]:
+        with pytest.raises(ValueError, match="overflow.*StandardScaler"):
+            pairwise_distances(A, B, metric=metric, p=p)
+        with pytest.raises(ValueError, match="overflow.*StandardScaler"):
+            kneighbors_brute(A, B, 3, metric=metric, p=p)
+    with pytest.raises(ValueError, match="too small"):
+        kneighbors_brute(X, Z * 1e-200, 3, metric=metric, p=p)

@@ -41,3 +41,12 @@ def test_check_sample_weight():
     np.testing.assert_array_equal(check_sample_weight(2.0, 2), [2.0, 2.0])
     with pytest.raises(ValueError, match="expected \\(3,\\)"):
         check_sample_weight(np.ones((3, 1)), 3)
+
+
+def test_the_squares_guard_has_one_home():
+    import mlmath.supervised.linear_base as linear_base
+    import mlmath.supervised.linear_regression as linear_regression
+    from mlmath.validation import check_squares_representable
+
+    assert not hasattr(linear_base, "check_squares_representable")
+    assert linear_regression.check_squares_representable is check_squares_representable

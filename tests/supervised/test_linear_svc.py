@@ -10,6 +10,7 @@ from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wi
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
+from timelimit import time_limit
 
 from mlmath.supervised.linear_svc import (
     LinearSVC,
@@ -161,3 +162,21 @@ def test_bad_input():
     model = LinearSVC().fit(X, y)
     with pytest.raises(ValueError, match="features"):
         model.predict(X[:, :2])
+
+
+@pytest.mark.parametrize("scale,match", [(1e160, "overflow"), (1e-160, "too small")])
+@pytest.mark.parametrize("params", [{}, {"dual": True}, {"loss": "hinge"}], ids=repr)
+def test_data_that_cannot_be_squared_is_refused_not_zeroed(params, scale, match):
+    # Both solvers square X (the Hessian X_A^T X_A, the dual's Gram products): on X * 1e160 the
+    # old fit returned coef_ = 0 and a single predicted class, without a warning.
+    X, y = DATASETS["iris"]()
+    with time_limit(10), pytest.raises(ValueError, match=rf"(?s){match}.*StandardScaler"):
+        LinearSVC(**params).fit(X * scale, y)
+
+
+def test_ordinary_scales_are_accepted_and_unchanged():
+    X, y = DATASETS["iris"]()
+    ours = LinearSVC(fit_intercept=False).fit(X, y)
+    # the same problem rescaled: w -> w / 1e100 and C -> C / 1e200 multiply the objective
+    scaled = LinearSVC(fit_intercept=False, C=1e-200).fit(X * 1e100, y)
+    np.testing.assert_allclose(scaled.coef_ * 1e100, ours.coef_, rtol=1e-6, atol=1e-8)

@@ -15,6 +15,7 @@ import sklearn.linear_model as sk
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import train_test_split
+from timelimit import time_limit
 
 from mlmath.datasets import load_dataset
 from mlmath.supervised.logistic_regression import LogisticRegression
@@ -254,3 +255,14 @@ def test_max_iter_reached_warns_and_zero_iterations_keep_zero_weights():
         ref = sk.LogisticRegression(max_iter=0).fit(X, y)
     np.testing.assert_allclose(m.coef_, ref.coef_, atol=1e-12)
     assert m.n_iter_[0] == ref.n_iter_[0] == 0
+
+
+@pytest.mark.parametrize("scale,match", [(1e160, "overflow"), (1e-160, "too small")])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cholesky", "fista"])
+def test_data_that_cannot_be_squared_is_refused_by_name(solver, scale, match):
+    # The solvers' curvature X^T W X squares X: on X * 1e160 the old fit failed inside SciPy
+    # with an unrelated message (or stopped at coef_ = 0), on X * 1e-160 it returned coef_ = 0.
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    with time_limit(10), pytest.raises(ValueError, match=rf"(?s){match}.*StandardScaler"):
+        LogisticRegression(solver=solver).fit(X * scale, y)
+

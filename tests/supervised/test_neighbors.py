@@ -6,6 +6,7 @@ from sklearn import neighbors as skn
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
+from timelimit import time_limit
 
 from mlmath.datasets import load_dataset
 from mlmath.supervised.neighbors import (
@@ -275,3 +276,39 @@ def test_ties_the_contract_of_the_chapter(algorithm):
             order = np.lexsort((irow, drow))
             np.testing.assert_array_equal(order, np.arange(k))  # sorted by (distance, index)
             assert len(set(irow)) == k
+
+
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+@pytest.mark.parametrize("Est", [KNeighborsClassifier, KNeighborsRegressor])
+@pytest.mark.parametrize("scale,match", [(1e160, "overflow"), (1e-200, "too small")])
+def test_fit_refuses_data_whose_squared_distances_are_not_representable(Est, algorithm, scale,
+                                                                         match):
+    # Old code: every squared distance was inf (or 0), and the neighbours arbitrary.
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    with time_limit(10), pytest.raises(ValueError, match=rf"(?s){match}.*StandardScaler"):
+        Est(algorithm=algorithm).fit(X * scale, y)
+
+
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+@pytest.mark.parametrize("method", ["kneighbors", "predict"])
+def test_a_query_whose_squares_overflow_raises(algorithm, method):
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    knn = KNeighborsClassifier(algorithm=algorithm).fit(X, y)
+    with time_limit(10), pytest.raises(ValueError, match="overflow.*StandardScaler"):
+        getattr(knn, method)(X[:3] * 1e160)
+
+
+def test_other_powers_and_tiny_query_coordinates():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    with pytest.raises(ValueError, match=r"\|x\|\^3"):
+        KNeighborsRegressor(p=3).fit(X * 1e110, y)  # cubes overflow before squares do
+    big = X * 1e110
+    cheb = KNeighborsClassifier(metric="chebyshev").fit(big, y)  # max |x - z|: no powers
+    np.testing.assert_array_equal(cheb.kneighbors(big[:5])[1],
+                                  KNeighborsClassifier(metric="chebyshev").fit(X, y)
+                                  .kneighbors(X[:5])[1])
+    knn = KNeighborsClassifier().fit(X, y)
+    q = X[:3].copy()
+    q[:, 0] = 1e-200  # a tiny coordinate of a query is exact enough: accepted
+    np.testing.assert_array_equal(knn.kneighbors(q)[1],
+                                  knn.kneighbors(np.column_stack([np.zeros(3), q[:, 1:]]))[1])

@@ -14,6 +14,8 @@ import math
 import numpy as np
 import sklearn
 
+from mlmath.validation import check_squares_representable
+
 __all__ = [
     "METRICS",
     "effective_metric",
@@ -138,6 +140,8 @@ def pairwise_distances(X, Z, *, metric="euclidean", p=2.0):
     _, p = effective_metric(metric, p)
     X = np.asarray(X, dtype=float)
     Z = np.asarray(Z, dtype=float)
+    check_squares_representable(X, p=p, underflow=False)  # else inf or 0: meaningless
+    check_squares_representable(Z, p=p)
     return reduced_to_distance(_reduced_block(X, Z, p), p)
 
 
@@ -236,6 +240,8 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
     _, p = effective_metric(metric, p)
     X = np.asarray(X, dtype=float)
     Z = np.asarray(Z, dtype=float)
+    check_squares_representable(X, p=p, underflow=False)  # else arbitrary neighbours
+    check_squares_representable(Z, p=p)
     n_q, n = X.shape[0], Z.shape[0]
     k = int(n_neighbors)
     if not 1 <= k <= n:

@@ -15,33 +15,8 @@ from mlmath.validation import check_bool, check_sample_weight
 __all__ = [
     "BaseLinearModel",
     "center_data",
-    "check_squares_representable",
     "linear_class_scores",
 ]
-
-
-def check_squares_representable(X):
-    """Refuse data whose squared column norms overflow or underflow float64.
-
-    Solvers that square the data (the normal equations, ridge, gradient descent, coordinate
-    descent) would silently return zeros or NaN on such data; QR and SVD do not square it.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    """
-    with np.errstate(over="ignore", under="ignore"):
-        col_sq = np.einsum("ij,ij->j", X, X)
-    if not np.all(np.isfinite(col_sq)):
-        raise ValueError(
-            "The squared norms of some features overflow float64 (values above ~1e154): "
-            "rescale X, e.g. with StandardScaler, or use LinearRegression(solver='svd')."
-        )
-    if np.any((col_sq < np.finfo(float).tiny) & np.any(X != 0, axis=0)):
-        raise ValueError(
-            "Some features are too small to square in float64 (values below ~1e-154): "
-            "rescale X, e.g. with StandardScaler, or use LinearRegression(solver='svd')."
-        )
 
 
 def center_data(X, y, sample_weight, fit_intercept, *, order="C"):

@@ -26,6 +26,7 @@ from mlmath.validation import (
     check_nonnegative_float,
     check_option,
     check_positive_int,
+    check_squares_representable,
     encode_class_labels,
 )
 
@@ -272,6 +273,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, dtype=np.float64)
         use_dual = self._check_params(X)
+        check_squares_representable(X)  # both solvers square X: no silent coef_ = 0
         self.classes_, y_enc = encode_class_labels(y)
         if self.fit_intercept:  # the augmented constant feature of liblinear
             Xa = np.hstack([X, np.full((X.shape[0], 1), float(self.intercept_scaling))])

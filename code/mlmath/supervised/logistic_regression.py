@@ -40,6 +40,7 @@ from mlmath.validation import (
     check_nonnegative_float,
     check_option,
     check_sample_weight,
+    check_squares_representable,
     encode_class_labels,
 )
 
@@ -222,6 +223,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError(f"solver={self.solver!r} supports only the L2 penalty "
                              f"(l1_ratio=0) or none (C=np.inf); got l1_ratio="
                              f"{self.l1_ratio}. Use solver='fista'.")
+        check_squares_representable(X)  # the solvers' curvature X^T W X squares X
         K, d = len(self.classes_), X.shape[1]
         X1 = add_intercept_column(X, self.fit_intercept)
         D = X1.shape[1]

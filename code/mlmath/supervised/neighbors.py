@@ -15,7 +15,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mlmath.supervised.distances import METRICS, effective_metric, kneighbors_brute
 from mlmath.supervised.kd_tree import KDTree
-from mlmath.validation import check_option, check_positive_int, encode_class_labels
+from mlmath.validation import (
+    check_option,
+    check_positive_int,
+    check_squares_representable,
+    encode_class_labels,
+)
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "neighbor_weights"]
 
@@ -88,6 +93,9 @@ class _KNeighborsBase(BaseEstimator):
         self.effective_metric_, p = effective_metric(self.metric, self.p)
         self.effective_metric_params_ = {"p": p} if self.effective_metric_ == "minkowski" else {}
         self._p = p
+        # the distances raise differences to the power p (squares them, for Euclidean): data
+        # whose powers overflow or underflow would give arbitrary neighbours
+        check_squares_representable(X, p=p)
         self._fit_X = X
         self.n_samples_fit_ = X.shape[0]
         if self.algorithm == "auto":
@@ -133,6 +141,7 @@ class _KNeighborsBase(BaseEstimator):
             n_neighbors += 1  # the point itself comes back first; it is removed below
         else:
             X = validate_data(self, X, dtype=np.float64, reset=False)
+            check_squares_representable(X, p=self._p, underflow=False)
         if n_neighbors > self.n_samples_fit_:
             relation = "<" if query_is_train else "<="
             n_shown = n_neighbors - 1 if query_is_train else n_neighbors
