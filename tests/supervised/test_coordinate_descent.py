@@ -3,11 +3,14 @@ map, the coordinate update minimises the objective along its coordinate, the dua
 bounds the suboptimality, alpha_max is where the solution leaves zero, the path matches
 scikit-learn's."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
+from timelimit import time_limit
 
 from mlmath.datasets import load_dataset, make_linear_regression
 from mlmath.supervised.coordinate_descent import (
@@ -155,3 +158,29 @@ def test_unique_lasso_solution_has_independent_active_columns(seed):
     active = np.abs(w) > 1e-8
     assert active.sum() <= n
     assert np.linalg.matrix_rank(X[:, active]) == active.sum()
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.5, 0.0])
+def test_alpha_zero_stops_on_the_gradient_at_least_squares(rho):
+    # alpha = 0: chi = 0, so the gap is P(w) itself and never closes unless the fit is exact;
+    # coordinate descent once ran all max_iter sweeps and warned at the least-squares solution.
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((200, 5))
+    y = X @ np.arange(1.0, 6.0) + rng.standard_normal(200)
+    X, y = X - X.mean(0), y - y.mean()
+    with time_limit(10), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        w, gap, n_iter = enet_coordinate_descent(X, y, 0.0, rho, tol=1e-10)
+    assert n_iter < 50
+    # the stopping rule: every column nearly orthogonal to the residual
+    r = y - X @ w
+    assert np.all(np.abs(X.T @ r) <= 1e-10 * np.linalg.norm(X, axis=0) * np.linalg.norm(y))
+    np.testing.assert_allclose(w, np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-8)
+    assert gap == pytest.approx(duality_gap(X, y, w, 0.0, rho))  # reported: the (weak) gap
+
+
+def test_alpha_zero_that_cannot_converge_warns_about_the_gradient():
+    X, y, _ = make_linear_regression(60, 6, noise=0.5, correlation=0.99, random_state=0)
+    X, y = X - X.mean(0), y - y.mean()
+    with pytest.warns(ConvergenceWarning, match=r"alpha=0.*\|X_j\^T r\|"):
+        enet_coordinate_descent(X, y, 0.0, max_iter=2, tol=1e-12)

@@ -5,12 +5,15 @@ tolerances stated next to each comparison. Bad input: NaN, infinity, wrong shape
 arrays, invalid hyperparameters and unfitted prediction must raise a clear error.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn import linear_model as sk
 from sklearn.datasets import load_diabetes, load_linnerud, make_regression
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.preprocessing import StandardScaler
+from timelimit import time_limit
 
 from mlmath.datasets import make_linear_regression
 from mlmath.supervised.linear_regression import (
@@ -487,3 +490,20 @@ def test_gradient_descent_tolerance_is_relative_to_the_first_gradient(data):
     small = LinearRegression(solver="gd", tol=1e-10, max_iter=100_000).fit(X * 1e-5, y)
     exact = sk.LinearRegression().fit(X * 1e-5, y)
     np.testing.assert_allclose(small.coef_, exact.coef_, rtol=1e-6)
+
+
+@pytest.mark.parametrize("est", [Lasso(alpha=0.0), ElasticNet(alpha=0.0),
+                                 ElasticNet(alpha=0.0, l1_ratio=0.0)])
+def test_zero_alpha_converges_to_least_squares_without_warning(est):
+    # With alpha = 0 the duality gap is the objective itself; the fit once ran all 1,000 sweeps
+    # and warned of non-convergence at the exact least-squares solution.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 5))
+    y = X @ np.arange(1.0, 6.0) + 3.0 + rng.standard_normal(200)
+    with time_limit(10), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est.fit(X, y)
+    assert est.n_iter_ < 20
+    ols = LinearRegression().fit(X, y)
+    np.testing.assert_allclose(est.coef_, ols.coef_, rtol=1e-3)
+    assert est.intercept_ == pytest.approx(ols.intercept_, rel=1e-3)

@@ -67,7 +67,9 @@ def duality_gap(X, y, w, alpha, l1_ratio=1.0):
     This is scikit-learn's criterion, so ``tol`` means the same in both. For :math:`\rho = 0`
     (pure ridge) the feasible set shrinks to a point and that bound is useless; the gap is then
     the strong-convexity bound :math:`\|\vu\|_2^2/(2\alpha)`, where :math:`\vu` is minus the
-    gradient of the objective.
+    gradient of the objective. For :math:`\alpha = 0` (least squares) :math:`\chi = 0` and the
+    gap is :math:`P(\vw)` itself, a true but useless bound, so :func:`enet_coordinate_descent`
+    stops on the gradient instead.
 
     The gap is non-negative, bounds :math:`P(\vw) - \min P` from above and is zero exactly at
     the minimiser.
@@ -111,6 +113,10 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
     Fortran order (contiguous columns), as the estimators do, or it is copied once. It stops when
     the duality gap {eq}`eq-linreg-duality-gap` falls below ``tol * ||y||^2 / n``, the scale
     scikit-learn uses, so ``tol`` means what it means in :class:`sklearn.linear_model.Lasso`.
+    For ``alpha = 0`` (least squares) that gap is :math:`P(\vw)` itself and vanishes only on an
+    exact fit, so it stops instead when the optimality condition :math:`\mX^\top\vr = \vzero`
+    holds to ``tol``: :math:`|\mX_{:,j}^\top\vr| \le \text{tol}\,\|\mX_{:,j}\|_2\|\vy\|_2`
+    for every column :math:`j`.
 
     Parameters
     ----------
@@ -123,7 +129,8 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
     max_iter : int, default=1000
         Maximum number of sweeps.
     tol : float, default=1e-4
-        Tolerance on the duality gap, relative to :math:`\|\vy\|_2^2/n`.
+        Tolerance on the duality gap, relative to :math:`\|\vy\|_2^2/n` (for ``alpha = 0``, on
+        the gradient, as above).
     w0 : ndarray of shape (n_features,), default=None
         Starting point (a warm start); zeros when ``None``. The weight of an all-zero column
         is set to zero, its coordinate minimiser whatever the other weights are.
@@ -146,9 +153,20 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
     w[col_sq == 0.0] = 0.0
     r = y - X @ w
     threshold = tol * (y @ y) / n
-    gap = duality_gap(X, y, w, alpha, l1_ratio)
+    least_squares = a == 0 and c == 0
+    # For alpha = 0 (least squares) the scale chi is 0, so the gap is P(w) itself, which
+    # vanishes only on an exact fit. Stop on the optimality condition X^T r = 0 instead, each
+    # column relative to its scale: |X_j^T r| <= tol ||X_j|| ||y|| for every j.
+    kkt_scale = np.sqrt(n * col_sq) * np.sqrt(y @ y)  # ||X_j|| ||y||
+
+    def converged(w):
+        if least_squares:
+            return bool(np.all(np.abs(X.T @ (y - X @ w)) <= tol * kkt_scale))
+        return duality_gap(X, y, w, alpha, l1_ratio) <= threshold
+
     n_iter = 0
-    while n_iter < max_iter and gap > threshold:
+    done = converged(w)
+    while n_iter < max_iter and not done:
         for j in range(d):
             if col_sq[j] == 0.0:  # a zero column: its weight stays at 0, set above
                 continue
@@ -158,8 +176,20 @@ def enet_coordinate_descent(X, y, alpha, l1_ratio=1.0, *, max_iter=1000, tol=1e-
             if w[j] != w_old:
                 r -= X[:, j] * (w[j] - w_old)
         n_iter += 1
-        gap = duality_gap(X, y, w, alpha, l1_ratio)
-    if gap > threshold:
+        done = converged(w)
+    gap = duality_gap(X, y, w, alpha, l1_ratio)
+    if not done and least_squares:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.abs(X.T @ (y - X @ w))[col_sq > 0] / kkt_scale[col_sq > 0]
+        warnings.warn(
+            f"Coordinate descent (alpha=0, least squares) did not converge in "
+            f"max_iter={max_iter} sweeps: max_j |X_j^T r| / (||X_j|| ||y||) = "
+            f"{np.nanmax(ratio):.3g} > tol = {tol:.3g}. Increase max_iter or tol, standardise "
+            "the features, or use LinearRegression.",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    elif not done:
         warnings.warn(
             f"Coordinate descent did not converge in max_iter={max_iter} sweeps: duality gap "
             f"{gap:.3g} > tol * ||y||^2 / n = {threshold:.3g}. Increase max_iter or tol, or "

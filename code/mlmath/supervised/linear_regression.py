@@ -15,7 +15,7 @@ from sklearn.utils.validation import validate_data
 
 from mlmath.supervised import least_squares as ls
 from mlmath.supervised.coordinate_descent import enet_coordinate_descent
-from mlmath.supervised.linear_base import BaseLinearModel, check_squares_representable
+from mlmath.supervised.linear_base import BaseLinearModel
 from mlmath.supervised.sgd import (
     learning_rate_schedule,
     penalised_objective,
@@ -27,9 +27,13 @@ from mlmath.validation import (
     check_nonnegative_float,
     check_option,
     check_positive_int,
+    check_squares_representable,
 )
 
 __all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet", "SGDRegressor"]
+
+# the remedy the refusal of unsquarable data names besides rescaling
+_NO_SQUARES = "use LinearRegression(solver='svd'), which does not square X"
 
 
 class LinearRegression(BaseLinearModel):
@@ -87,7 +91,7 @@ class LinearRegression(BaseLinearModel):
     def _solve(self, X, y):
         solver = "svd" if self.solver == "auto" else self.solver
         if solver in ("normal", "gd"):
-            check_squares_representable(X)
+            check_squares_representable(X, alternative=_NO_SQUARES)
         if solver == "gd":
             w, n_iter = ls.gradient_descent(X, y, step_size=self.step_size,
                                             max_iter=self.max_iter, tol=self.tol)
@@ -144,7 +148,7 @@ class Ridge(BaseLinearModel):
         check_option(self.solver, "solver", ["auto", "cholesky", "svd"])
 
     def _solve(self, X, y):
-        check_squares_representable(X)
+        check_squares_representable(X, alternative=_NO_SQUARES)
         if self.solver == "svd":
             return ls.ridge_svd(X, y, self.alpha), {}
         return ls.ridge_cholesky(X, y, self.alpha), {}
@@ -158,7 +162,8 @@ class ElasticNet(BaseLinearModel):
 
     The objective is {eq}`eq-linreg-enet-objective`, the same as scikit-learn's
     ``ElasticNet``; it is minimised by cyclic coordinate descent {eq}`eq-linreg-cd-update`
-    until the duality gap {eq}`eq-linreg-duality-gap` is below ``tol * ||y||^2 / n``.
+    until the duality gap {eq}`eq-linreg-duality-gap` is below ``tol * ||y||^2 / n`` (for
+    ``alpha=0``, least squares, until every ``|X_j^T r| <= tol ||X_j|| ||y||``).
 
     Parameters
     ----------
@@ -207,7 +212,7 @@ class ElasticNet(BaseLinearModel):
         check_nonnegative_float(self.tol, "tol")
 
     def _solve(self, X, y):
-        check_squares_representable(X)
+        check_squares_representable(X, alternative=_NO_SQUARES)
         w, gap, n_iter = enet_coordinate_descent(
             X, y, self.alpha, self.l1_ratio, max_iter=self.max_iter, tol=self.tol
         )
