@@ -518,6 +518,30 @@ def test_multinomial_alpha_zero_refuses_a_zero_count():
     assert np.all(np.isfinite(MultinomialNB(alpha=1e-3).fit(X, y).predict_proba(X)))
 
 
+def test_bernoulli_alpha_zero_refuses_a_feature_never_or_always_present():
+    # unsmoothed, p_kj = 0 or 1 makes 0 * log(0) = NaN in the scores of every sample
+    X = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    y = np.array([0, 0, 1, 1])
+    with pytest.raises(ValueError, match="feature 0 is present in every sample of class 0"
+                                         ".*alpha > 0"):
+        BernoulliNB(alpha=0.0).fit(X, y)
+    with pytest.raises(ValueError, match="present in every sample"):  # sparse, thresholded
+        BernoulliNB(alpha=0.0, binarize=0.5).fit(sp.csr_matrix(X * 2.0), y)
+    with pytest.raises(ValueError, match="feature 0"):
+        BernoulliNB(alpha=np.array([0.0, 1.0])).fit(X, y)
+    for alpha in (np.array([1.0, 0.0]), 1e-3):  # feature 1 has counts strictly in (0, N_k)
+        assert np.all(np.isfinite(BernoulliNB(alpha=alpha).fit(X, y).predict_proba(X)))
+    X2 = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="feature 0 is never present in class 1.*alpha > 0"):
+        BernoulliNB(alpha=0.0).fit(X2, y)
+    # partial_fit may be cured by a later batch, so the error waits for predict
+    model = BernoulliNB(alpha=0.0).partial_fit(X2[:2], y[:2], classes=[0, 1])
+    with pytest.raises(ValueError, match="class 1 has no training samples yet"):
+        model.predict_proba(X2)
+    model.partial_fit(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), [1, 1, 1])
+    assert np.all(np.isfinite(model.predict_proba(X2)))
+
+
 @pytest.mark.parametrize("sparse", [False, True])
 def test_bernoulli_without_binarize_refuses_non_binary_input_at_prediction(sparse):
     X, y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0, 1, 1])

@@ -448,10 +448,38 @@ class BernoulliNB(_BaseDiscreteNB):
         return (X > threshold).astype(np.float64)
 
     def _update_feature_log_prob(self, alpha):
-        with np.errstate(divide="ignore"):
+        # alpha = 0: a zero count gives -inf, an unseen class 0/0 = NaN (_degenerate_reason)
+        with np.errstate(divide="ignore", invalid="ignore"):
             self.feature_log_prob_ = np.log(self.feature_count_ + alpha) - np.log(
                 self.class_count_[:, None] + 2.0 * alpha  # (K, 1) + scalar or (d,)
             )
+
+    def _degenerate_reason(self):
+        # p_kj = 0 (log p = -inf) or p_kj = 1 (log(1 - p) = -inf) makes 0 * (-inf) = NaN in the
+        # scores of every sample with (resp. without) feature j; NaN: a class not seen yet, 0/0
+        log_p = self.feature_log_prob_
+        bad = np.isneginf(log_p) | (log_p >= 0.0) | np.isnan(log_p)
+        if not np.any(bad):
+            return None
+        k, j = np.argwhere(bad)[0]
+        label = self.classes_[k:k + 1].tolist()[0]
+        count, n_k = float(self.feature_count_[k, j]), float(self.class_count_[k])
+        alpha_j = float(np.broadcast_to(np.asarray(self.alpha, dtype=float), log_p.shape[1:])[j])
+        if not self.force_alpha:
+            alpha_j = max(alpha_j, 1e-10)  # as _check_alpha raised it
+        fix = "Set alpha > 0" if alpha_j == 0.0 else "Set a larger alpha"
+        if n_k == 0.0:
+            what = f"class {label!r} has no training samples yet"
+        elif count == 0.0:
+            what = f"feature {j} is never present in class {label!r}"
+        else:
+            what = f"feature {j} is present in every sample of class {label!r}"
+        return (
+            f"BernoulliNB with alpha={alpha_j!r} for feature {j}: {what} "
+            f"(count {count:g} of {n_k:g}; {int(np.count_nonzero(bad))} such class-feature "
+            f"pairs), so its estimated probability of presence is 0 or 1 (or undefined) and the "
+            f"predicted probabilities would be NaN. {fix} (e.g. alpha=1, Laplace smoothing)."
+        )
 
     def _joint_log_likelihood(self, X):
         log_p = self.feature_log_prob_  # log p_kj, (K, d)
