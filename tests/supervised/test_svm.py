@@ -6,8 +6,11 @@ intercepts and decision values within 1e-2 (times the largest coefficient when i
 and with the defaults held-out accuracy within 0.02.
 """
 
+import tracemalloc
+
 import numpy as np
 import pytest
+import sklearn
 from sklearn import svm as sk
 from sklearn.datasets import (
     load_breast_cancer,
@@ -22,7 +25,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from timelimit import time_limit
 
-from mlmath.supervised.svm import SVC, ovr_from_ovo
+from mlmath.supervised.svm import SVC, decision_chunk_rows, ovr_from_ovo
 
 
 def _scaled(loader):
@@ -237,3 +240,50 @@ def test_rbf_is_unaffected_by_a_large_feature_offset():
     assert shifted.score(X_test + 1e8, y_test) == plain.score(X_test, y_test)
     np.testing.assert_allclose(shifted.decision_function(X_test + 1e8),
                                plain.decision_function(X_test), atol=1e-5)
+
+
+def _three_blobs():
+    X, y = make_blobs(600, n_features=5, centers=3, cluster_std=3.0, random_state=0)
+    return X, y, np.random.default_rng(1).standard_normal((20000, 5)) * 5
+
+
+@pytest.mark.parametrize("kernel", ["rbf", "poly", "linear", "sigmoid"])
+def test_decision_function_in_chunks_equals_one_block(kernel):
+    X, y, Q = _three_blobs()
+    model = SVC(kernel=kernel, gamma=0.1 if kernel == "sigmoid" else "scale").fit(X, y)
+    n_sv = len(model.support_)
+    assert decision_chunk_rows(n_sv, 5, 3, 0.01) < 100  # hundreds of chunks below
+    whole = model.decision_function(Q)                    # one chunk under the default 1024 MiB
+    with sklearn.config_context(working_memory=0.01):
+        chunked, predicted = model.decision_function(Q), model.predict(Q)
+    # the same per-row formula; only BLAS's blocking of the matrix products can round differently
+    np.testing.assert_allclose(chunked, whole, rtol=1e-12, atol=1e-12 * np.abs(whole).max())
+    np.testing.assert_array_equal(predicted, model.predict(Q))
+
+
+def test_decision_chunk_rows():
+    assert decision_chunk_rows(100, 4, 1, 1) == 2**20 // (8 * (4 + 300 + 2))
+    assert decision_chunk_rows(10**9, 4, 1, 1) == 1                      # at least one row
+    with sklearn.config_context(working_memory=2):
+        assert decision_chunk_rows(100, 4, 1) == 2 * 2**20 // (8 * 306)
+    with pytest.raises(ValueError, match="working_memory must be positive"):
+        decision_chunk_rows(100, 4, 1, 0)
+
+
+def test_decision_function_memory_is_bounded_by_working_memory():
+    # 20,000 queries x ~150 support vectors: the whole kernel matrix alone is ~23 MiB; in
+    # chunks the peak is the 1 MiB budget plus arrays of the size of the output (20,000 x 3)
+    X, y, Q = _three_blobs()
+    model = SVC().fit(X, y)
+    assert Q.shape[0] * len(model.support_) * 8 > 20 * 2**20
+    out_bytes = Q.shape[0] * 3 * 8
+    bound = 2**20 + 10 * out_bytes + 2**20                 # budget + output-sized + constant
+    for method in (model.decision_function, model.predict):
+        with sklearn.config_context(working_memory=1):
+            tracemalloc.start()
+            try:
+                method(Q)
+                peak = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+        assert peak < bound, (method.__name__, peak / 2**20)

@@ -9,6 +9,7 @@ and scikit-learn lay them out (support vectors grouped by class, ``dual_coef_`` 
 from numbers import Integral, Real
 
 import numpy as np
+import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -16,7 +17,37 @@ from mlmath.supervised.kernels import KERNELS, kernel_matrix, resolve_gamma
 from mlmath.supervised.smo import KernelColumns, smo
 from mlmath.validation import check_nonnegative_float, check_option, encode_class_labels
 
-__all__ = ["SVC", "ovr_from_ovo"]
+__all__ = ["SVC", "ovr_from_ovo", "decision_chunk_rows"]
+
+
+def decision_chunk_rows(n_support, n_features, n_pairs, working_memory=None):
+    """Number of query rows per chunk of the decision function within ``working_memory`` MiB.
+
+    One query row of a chunk holds at most ``d + 3 s + 2 p`` 8-byte words of temporaries with
+    ``s`` support vectors, ``d`` features and ``p`` pairs of classes: the centred query (RBF),
+    the kernel row with the two other rows the expansion or the polynomial builds on the way,
+    and the pairwise decision values with their sum with the intercepts. The chunk size is the
+    budget divided by that, at least one row, so that the memory used does not grow with the
+    number of queries.
+
+    Parameters
+    ----------
+    n_support, n_features, n_pairs : int
+        ``s``, ``d`` and ``p``.
+    working_memory : float, default=None
+        Budget in MiB; ``None`` reads scikit-learn's ``working_memory`` setting
+        (``sklearn.get_config()``, 1024 MiB unless changed), as the k-NN code does.
+
+    Returns
+    -------
+    int
+    """
+    if working_memory is None:
+        working_memory = sklearn.get_config()["working_memory"]
+    if not working_memory > 0:
+        raise ValueError(f"working_memory must be positive (MiB), got {working_memory}.")
+    words = int(n_features) + 3 * int(n_support) + 2 * int(n_pairs)
+    return max(1, int(working_memory * 2**20 // (8 * max(words, 1))))
 
 
 def ovr_from_ovo(dec, n_classes):
@@ -228,11 +259,18 @@ class SVC(ClassifierMixin, BaseEstimator):
         """Pairwise decision values in libsvm's sign (positive favours the pair's first class)."""
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        K = kernel_matrix(X, self.support_vectors_, self.kernel,
-                          **self._kernel_params())              # (n, n_SV)
         pairs = zip(*np.triu_indices(len(self.classes_), k=1))
         W = np.column_stack([self._pair_weights(a, b) for a, b in pairs])  # (n_SV, n_pairs)
-        return K @ W + self._intercept
+        # the (n, n_SV) kernel matrix is built a chunk of queries at a time, within
+        # scikit-learn's working_memory budget, so memory does not grow with n
+        step = decision_chunk_rows(*self.support_vectors_.shape, W.shape[1])
+        dec = np.empty((X.shape[0], W.shape[1]))
+        for lo in range(0, X.shape[0], step):
+            K = kernel_matrix(X[lo:lo + step], self.support_vectors_, self.kernel,
+                              **self._kernel_params())          # (chunk, n_SV)
+            np.add(K @ W, self._intercept, out=dec[lo:lo + step])
+            del K
+        return dec
 
     def decision_function(self, X):
         """Signed distance-like scores of the samples.
@@ -246,6 +284,12 @@ class SVC(ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples,) for two classes (positive favours ``classes_[1]``),
         (n_samples, n_classes) for ``"ovr"``, (n_samples, n_classes * (n_classes - 1) / 2) for
         ``"ovo"``.
+
+        Notes
+        -----
+        The kernel values of the queries against the support vectors are computed a chunk of
+        queries at a time (:func:`decision_chunk_rows`), within scikit-learn's
+        ``working_memory`` setting (``sklearn.config_context(working_memory=...)``, in MiB).
         """
         dec = self._ovo_decision(X)
         n_classes = len(self.classes_)
