@@ -14,6 +14,7 @@ from mlmath.supervised.distances import (
     kneighbors_brute,
     pairwise_distances,
     reduced_to_distance,
+    rows_in_budget,
 )
 
 CASES = [("euclidean", 2.0), ("manhattan", 1.0), ("chebyshev", np.inf), ("minkowski", 3.0),
@@ -162,3 +163,13 @@ def test_distances_refuse_inputs_whose_powers_overflow(metric, p):
             kneighbors_brute(A, B, 3, metric=metric, p=p)
     with pytest.raises(ValueError, match="too small"):
         kneighbors_brute(X, Z * 1e-200, 3, metric=metric, p=p)
+
+
+def test_rows_in_budget_is_shared_by_the_chunked_searches():
+    # 1 MiB of 8-byte words is 131072 words: 1024 rows of 128 words, never fewer than one row
+    assert rows_in_budget(128, 1.0) == 1024
+    assert rows_in_budget(10**9, 1.0) == 1
+    with pytest.raises(ValueError, match="working_memory"):
+        rows_in_budget(10, 0)
+    assert chunk_rows(100, 1.0, n_neighbors=3, n_features=4) == rows_in_budget(
+        chunk_words_per_row(100, 3, 4), 1.0)

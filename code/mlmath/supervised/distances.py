@@ -22,6 +22,7 @@ __all__ = [
     "reduced_to_distance",
     "pairwise_distances",
     "chunk_rows",
+    "rows_in_budget",
     "chunk_words_per_row",
     "kneighbors_brute",
 ]
@@ -170,6 +171,29 @@ def chunk_words_per_row(n_samples, n_neighbors, n_features):
     return d + max(2 * n + k, k * d + 2 * k, 4 * k)
 
 
+def rows_in_budget(words_per_row, working_memory=None):
+    """How many rows of ``words_per_row`` 8-byte words fit in a memory budget (at least one).
+
+    Parameters
+    ----------
+    words_per_row : int
+        Temporaries of one row, in 8-byte words.
+    working_memory : float, default=None
+        Budget in MiB; ``None`` reads scikit-learn's ``working_memory`` setting
+        (``sklearn.get_config()``, 1024 MiB unless changed), as scikit-learn's own chunked
+        computations do.
+
+    Returns
+    -------
+    int
+    """
+    if working_memory is None:
+        working_memory = sklearn.get_config()["working_memory"]
+    if not working_memory > 0:
+        raise ValueError(f"working_memory must be positive (MiB), got {working_memory}.")
+    return max(1, int(working_memory * 2**20 // (8 * max(int(words_per_row), 1))))
+
+
 def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
     """Number of query rows per chunk so that the temporaries fit in ``working_memory`` MiB.
 
@@ -194,12 +218,8 @@ def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
     -------
     int
     """
-    if working_memory is None:
-        working_memory = sklearn.get_config()["working_memory"]
-    if not working_memory > 0:
-        raise ValueError(f"working_memory must be positive (MiB), got {working_memory}.")
     words = chunk_words_per_row(max(int(n_samples), 1), n_neighbors, n_features)
-    return max(1, int(working_memory * 2**20 // (8 * words)))
+    return rows_in_budget(words, working_memory)
 
 
 def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_memory=None,

@@ -160,8 +160,7 @@ class GaussianNB(BaseNB):
                 f"var_smoothing * max variance is 0 and the Gaussian densities are undefined "
                 f"(the probabilities would be NaN). Fit on data in which some feature varies."
             )
-        k, j = np.argwhere(zero)[0]
-        label = self.classes_[k:k + 1].tolist()[0]
+        k, label, j = self._first_bad_pair(zero)
         return (
             f"GaussianNB: feature {j} has zero variance in class {label!r} and the "
             f"variance floor epsilon_ = var_smoothing * max variance is 0 "
@@ -367,8 +366,7 @@ class MultinomialNB(_BaseDiscreteNB):
         zero = np.isneginf(self.feature_log_prob_) | np.isnan(self.feature_log_prob_)
         if not np.any(zero):
             return None
-        k, j = np.argwhere(zero)[0]
-        label = self.classes_[k:k + 1].tolist()[0]
+        k, label, j = self._first_bad_pair(zero)
         return (
             f"MultinomialNB with no smoothing (alpha=0 for feature {j}): feature {j} has zero "
             f"count in class {label!r} "
@@ -461,8 +459,7 @@ class BernoulliNB(_BaseDiscreteNB):
         bad = np.isneginf(log_p) | (log_p >= 0.0) | np.isnan(log_p)
         if not np.any(bad):
             return None
-        k, j = np.argwhere(bad)[0]
-        label = self.classes_[k:k + 1].tolist()[0]
+        k, label, j = self._first_bad_pair(bad)
         count, n_k = float(self.feature_count_[k, j]), float(self.class_count_[k])
         alpha_j = float(np.broadcast_to(np.asarray(self.alpha, dtype=float), log_p.shape[1:])[j])
         if not self.force_alpha:

@@ -179,6 +179,12 @@ class BaseNB(ClassifierMixin, BaseEstimator, metaclass=ABCMeta):
         """Why the fitted parameters give undefined (NaN) scores, or ``None`` if they do not."""
         return None
 
+    def _first_bad_pair(self, bad):
+        """The first (class index, class label, feature index) where the boolean (K, d) array
+        ``bad`` holds, for an error message."""
+        k, j = np.argwhere(bad)[0]
+        return int(k), self.classes_[k:k + 1].tolist()[0], int(j)
+
     def _check_usable(self):
         """Raise if the parameters would give NaN probabilities (``fit`` raises at once; after
         ``partial_fit``, whose later batches may still cure it, ``predict`` raises)."""

@@ -9,10 +9,10 @@ and scikit-learn lay them out (support vectors grouped by class, ``dual_coef_`` 
 from numbers import Integral, Real
 
 import numpy as np
-import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mlmath.supervised.distances import rows_in_budget
 from mlmath.supervised.kernels import KERNELS, kernel_matrix, resolve_gamma
 from mlmath.supervised.smo import KernelColumns, smo
 from mlmath.validation import check_nonnegative_float, check_option, encode_class_labels
@@ -42,12 +42,8 @@ def decision_chunk_rows(n_support, n_features, n_pairs, working_memory=None):
     -------
     int
     """
-    if working_memory is None:
-        working_memory = sklearn.get_config()["working_memory"]
-    if not working_memory > 0:
-        raise ValueError(f"working_memory must be positive (MiB), got {working_memory}.")
     words = int(n_features) + 3 * int(n_support) + 2 * int(n_pairs)
-    return max(1, int(working_memory * 2**20 // (8 * max(words, 1))))
+    return rows_in_budget(words, working_memory)
 
 
 def ovr_from_ovo(dec, n_classes):
