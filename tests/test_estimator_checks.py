@@ -8,8 +8,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from mlmath.estimators import all_estimators, all_meta_estimators
 from mlmath.model_selection import GridSearchCV
-from mlmath.supervised.linear_regression import Ridge
-from mlmath.supervised.logistic_regression import LogisticRegression
+from mlmath.supervised.linear_regression.estimators import Ridge
+from mlmath.supervised.logistic_regression.estimators import LogisticRegression
 
 DISCOVERED = [cls() for _, cls in all_estimators()]
 

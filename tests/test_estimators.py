@@ -3,8 +3,8 @@
 import sklearn.linear_model as sk
 
 from mlmath.estimators import all_estimators, sklearn_twin
-from mlmath.supervised.linear_base import BaseLinearModel
-from mlmath.supervised.linear_regression import Lasso
+from mlmath.supervised.linear_regression.base import BaseLinearModel
+from mlmath.supervised.linear_regression.estimators import Lasso
 
 
 def test_all_estimators_is_sorted_unique_and_excludes_base_classes():
@@ -12,7 +12,7 @@ def test_all_estimators_is_sorted_unique_and_excludes_base_classes():
     names = [name for name, _ in found]
     assert names == sorted(set(names))
     assert BaseLinearModel not in [cls for _, cls in found]
-    assert ("mlmath.supervised.linear_regression.Lasso", Lasso) in found
+    assert ("mlmath.supervised.linear_regression.estimators.Lasso", Lasso) in found
 
 
 def test_every_estimator_has_its_scikit_learn_twin_or_says_why_not():

@@ -153,7 +153,7 @@ def bench_kd_tree_build(repeats):
     """CPU time of a k-d tree build (leaf_size=1) at growing n, ours and scikit-learn's."""
     from sklearn.neighbors import KNeighborsClassifier as SkKNN
 
-    from mlmath.supervised.neighbors import KNeighborsClassifier
+    from mlmath.supervised.knn.estimators import KNeighborsClassifier
 
     rng = np.random.default_rng(8)
     X = rng.standard_normal((100_000, 8))

@@ -16,7 +16,7 @@ from mlmath.model_selection import (
     get_scorer,
     parameter_grid,
 )
-from mlmath.supervised.linear_regression import Lasso, Ridge
+from mlmath.supervised.linear_regression.estimators import Lasso, Ridge
 
 SCORINGS_REG = [None, "r2", "neg_mean_squared_error", "neg_mean_absolute_error"]
 SCORINGS_CLF = [None, "accuracy", "f1", "roc_auc", "neg_log_loss"]

@@ -14,7 +14,7 @@ import scipy.linalg
 from sklearn.exceptions import ConvergenceWarning
 
 from mlmath.prerequisites import linear_algebra as la
-from mlmath.supervised.least_squares import lstsq_svd
+from mlmath.supervised.linear_regression.least_squares import lstsq_svd
 
 
 def random_symmetric(rng, eigenvalues):

@@ -15,7 +15,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from mlmath.prerequisites import optimization as opt
-from mlmath.supervised import least_squares as ls
+from mlmath.supervised.linear_regression import least_squares as ls
 
 SIGMOID2_MAX = 1.0 / (6.0 * np.sqrt(3.0))  # max |sigmoid''|, derived in the chapter
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from mlmath.supervised.linear_regression import LinearRegression, Ridge
-from mlmath.supervised.neighbors import KNeighborsRegressor
+from mlmath.supervised.knn.estimators import KNeighborsRegressor
+from mlmath.supervised.linear_regression.estimators import LinearRegression, Ridge
 from mlmath.theory.bias_variance import (
     BiasVariance,
     bias_variance_decomposition,

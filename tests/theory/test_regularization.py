@@ -12,9 +12,9 @@ import pytest
 import scipy.optimize
 import sklearn.linear_model as sk
 
-from mlmath.supervised.coordinate_descent import lasso_path, soft_threshold
-from mlmath.supervised.least_squares import ridge_cholesky, squared_loss
-from mlmath.supervised.linear_regression import Lasso
+from mlmath.supervised.linear_regression.coordinate_descent import lasso_path, soft_threshold
+from mlmath.supervised.linear_regression.estimators import Lasso
+from mlmath.supervised.linear_regression.least_squares import ridge_cholesky, squared_loss
 from mlmath.theory.regularization import (
     early_stopping_path,
     gd_spectral_filter,

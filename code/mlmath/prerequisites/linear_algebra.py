@@ -2,8 +2,9 @@ r"""Linear algebra: Gram–Schmidt, projections, power iteration, low-rank appro
 
 The linear algebra chapter (``book/prerequisites/linear_algebra.md``) derives every formula here
 and proves the results the functions rely on; the docstrings name the equations they implement.
-Least squares and the pseudo-inverse live in :mod:`mlmath.supervised.least_squares`
-(:func:`~mlmath.supervised.least_squares.lstsq_svd` is the minimum-norm solution
+Least squares and the pseudo-inverse live in
+:mod:`mlmath.supervised.linear_regression.least_squares`
+(:func:`~mlmath.supervised.linear_regression.least_squares.lstsq_svd` is the minimum-norm solution
 :math:`\mA^{+}\vy`); nothing here repeats them.
 """
 

@@ -4,7 +4,8 @@ The functions minimise a differentiable :math:`f: \R^d \to \R` given as Python c
 solve small convex quadratic programs through their KKT conditions. The optimisation chapter
 (``book/prerequisites/optimization.md``) derives every update and proves its rate; the docstrings
 name the equations they implement. Least squares has its own specialised gradient descent,
-:func:`mlmath.supervised.least_squares.gradient_descent`; the function here takes any gradient.
+:func:`mlmath.supervised.linear_regression.least_squares.gradient_descent`; the function here takes
+any gradient.
 """
 
 from itertools import combinations

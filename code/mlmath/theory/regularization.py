@@ -17,8 +17,11 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state, check_X_y
 
-from mlmath.supervised.coordinate_descent import alpha_max, enet_coordinate_descent
-from mlmath.supervised.least_squares import (
+from mlmath.supervised.linear_regression.coordinate_descent import (
+    alpha_max,
+    enet_coordinate_descent,
+)
+from mlmath.supervised.linear_regression.least_squares import (
     gradient_descent,
     lipschitz_constant,
     lstsq_svd,
@@ -165,7 +168,7 @@ def spectral_filter_solution(X, y, spectral_filter):
 def early_stopping_path(X, y, step_size, n_iter):
     r"""Every iterate of gradient descent on least squares from zero, up to ``n_iter`` steps.
 
-    Runs :func:`mlmath.supervised.least_squares.gradient_descent` (the update
+    Runs :func:`mlmath.supervised.linear_regression.least_squares.gradient_descent` (the update
     {eq}`eq-linreg-gd-update`) for exactly ``n_iter`` steps, without its stopping rule. Row
     :math:`t` of the result is the iterate {eq}`eq-reg-gd-iterate`, the early-stopped estimate
     after :math:`t` steps.

@@ -1,0 +1,331 @@
+r"""Logistic regression with scikit-learn's API: binary and multinomial (softmax), L2, L1 and
+elastic-net penalties, three solvers.
+
+The code of the book's logistic regression chapter (``book/supervised/logistic_regression.md``).
+The objective is scikit-learn 1.9's,
+
+.. math::
+
+    C\sum_{i=1}^n \omega_i\,\ell_i(\vtheta) + \frac{1-\rho}{2}\|\mW\|_F^2 + \rho\|\mW\|_1 ,
+
+with sample weights :math:`\omega_i`, ``rho = l1_ratio`` and the intercepts unpenalised; the
+solvers minimise it divided by :math:`C n_\omega`, :math:`n_\omega = \sum_i \omega_i`, which has
+the same minimiser.
+"""
+
+import math
+import warnings
+from functools import partial
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_scalar
+from sklearn.utils.validation import validate_data
+
+from mlmath.numerics import log_sigmoid, log_softmax, softmax
+from mlmath.supervised.linear_regression.base import linear_class_scores
+from mlmath.supervised.logistic_regression.loss import (
+    add_intercept_column,
+    binary_hessian,
+    binary_loss_and_gradient,
+    multinomial_hessian,
+    multinomial_loss_and_gradient,
+    penalty_mask,
+)
+from mlmath.supervised.logistic_regression.solvers import fista, lbfgs, newton
+from mlmath.validation import (
+    check_bool,
+    check_nonnegative_float,
+    check_option,
+    check_sample_weight,
+    check_squares_representable,
+    encode_class_labels,
+)
+
+__all__ = ["LogisticRegression"]
+
+_PENALTIES = ["deprecated", "l2", "l1", "elasticnet", None]
+_SOLVERS = ["lbfgs", "newton-cholesky", "fista"]
+
+
+def null_directions(n_classes, n_params, fit_intercept, penalised):
+    r"""Orthonormal basis of the directions along which the multinomial objective is flat.
+
+    Adding the same number to every class's intercept, :math:`b_k \to b_k + c`, leaves every
+    softmax probability unchanged; so does adding the same vector to every :math:`\vw_k` when
+    the weights are not penalised.
+
+    Parameters
+    ----------
+    n_classes : int
+    n_params : int
+        Parameters per class, ``d + fit_intercept``.
+    fit_intercept : bool
+    penalised : bool
+        Whether the weights carry a penalty.
+
+    Returns
+    -------
+    ndarray of shape (n_classes * n_params, n_flat)
+        The matrix :math:`\mathbf N` of the chapter: columns
+        :math:`\vone_K \otimes \ve_j / \sqrt K` for each unpenalised coordinate ``j``.
+    """
+    cols = []
+    if not penalised:
+        cols += list(range(n_params - int(fit_intercept)))
+    if fit_intercept:
+        cols.append(n_params - 1)
+    N = np.zeros((n_classes * n_params, len(cols)))
+    for c, j in enumerate(cols):
+        N[j::n_params, c] = 1.0 / math.sqrt(n_classes)
+    return N
+
+
+def logistic_lipschitz(X1, sample_weight, alpha, n_classes):
+    r"""A Lipschitz constant of the gradient of the smooth objective.
+
+    :math:`L = c\,\lambda_{\max}(\tilde\mX^\top\boldsymbol\Omega\tilde\mX)/n_\omega + \alpha`
+    with :math:`\boldsymbol\Omega = \mathrm{diag}(\omega_i)`, :math:`c = 1/4`
+    for the binary loss (:math:`p(1-p) \le 1/4`) and :math:`c = 1/2` for the multinomial one
+    (Böhning's bound :math:`\mathrm{diag}(\vp) - \vp\vp^\top \preceq \frac12\mI`).
+
+    Parameters
+    ----------
+    X1 : ndarray of shape (n_samples, n_params)
+    sample_weight : ndarray of shape (n_samples,)
+    alpha : float
+    n_classes : int
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    Implements {eq}`eq-logreg-lipschitz` of the logistic regression chapter.
+    """
+    root = np.sqrt(sample_weight / sample_weight.sum())[:, None] * X1
+    top = np.linalg.norm(root, 2) ** 2                    # lambda_max(X^T Omega X) / n_omega
+    return (0.25 if n_classes == 2 else 0.5) * top + alpha
+
+
+class LogisticRegression(ClassifierMixin, BaseEstimator):
+    r"""Logistic regression: binary, or multinomial (softmax) for three classes or more.
+
+    Minimises :math:`C\sum_i \omega_i\ell_i + \frac{1-\rho}{2}\|\mW\|_F^2 + \rho\|\mW\|_1`
+    (intercepts unpenalised), with :math:`\ell_i` the cross-entropy of sample :math:`i`.
+
+    Parameters
+    ----------
+    penalty : {"deprecated", "l2", "l1", "elasticnet", None}, default="deprecated"
+        scikit-learn 1.9's deprecated spelling of the penalty: ``"deprecated"`` reads the
+        penalty from ``l1_ratio`` and ``C``; any other value warns (``FutureWarning``) and
+        sets it: ``"l2"`` is ``l1_ratio=0``, ``"l1"`` is ``l1_ratio=1``, ``None`` is
+        ``C=np.inf``.
+    C : float, default=1.0
+        Inverse regularisation strength, ``> 0``; ``np.inf`` fits without penalty.
+    l1_ratio : float, default=0.0
+        :math:`\rho \in [0, 1]`, the L1 share of the penalty. Values above zero need
+        ``solver="fista"``.
+    tol : float, default=1e-4
+        Stop when the largest entry of the gradient (gradient mapping for ``"fista"``) of the
+        objective divided by :math:`C n_\omega` is at most ``tol``. Two solvers have a second
+        test: ``"lbfgs"`` also stops when the relative decrease of the objective falls below
+        :math:`64\epsilon_{\mathrm{mach}}`, and ``"newton-cholesky"`` when the predicted decrease
+        :math:`-\mathbf g^\top\boldsymbol\delta` is at most
+        :math:`4\epsilon_{\mathrm{mach}}\max(|J|, 1)` (both reported as converged).
+    fit_intercept : bool, default=True
+        Fit an unpenalised intercept per class.
+    solver : {"lbfgs", "newton-cholesky", "fista"}, default="lbfgs"
+        ``"lbfgs"``: SciPy's L-BFGS-B on our loss and gradient; ``"newton-cholesky"``: Newton
+        / IRLS with the exact Hessian, a Cholesky solve and a line search; ``"fista"``:
+        accelerated proximal gradient, the one solver for ``l1_ratio > 0``.
+    max_iter : int, default=100
+        Maximum number of iterations (``>= 0``).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Zeros when ``fit_intercept=False``; multinomial intercepts sum to zero.
+    n_iter_ : ndarray of shape (1,), dtype int32
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Defined when ``X`` has string feature names.
+
+    Notes
+    -----
+    Implements {eq}`eq-logreg-sklearn-objective` of the logistic regression chapter, with the
+    gradients {eq}`eq-logreg-gradient` and {eq}`eq-logreg-softmax-gradient`.
+    """
+
+    def __init__(self, penalty="deprecated", *, C=1.0, l1_ratio=0.0, tol=1e-4,
+                 fit_intercept=True, solver="lbfgs", max_iter=100):
+        self.penalty = penalty
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.max_iter = max_iter
+
+
+    def _penalty_strengths(self, sw_sum):
+        """Validate the penalty parameters; return (L2 strength, L1 strength) of J / (C n_omega)."""
+        check_option(self.penalty, "penalty", _PENALTIES)
+        if isinstance(self.C, bool) or not isinstance(self.C, Real) or not self.C > 0:
+            raise ValueError(f"The 'C' parameter must be a float > 0 (np.inf allowed); "
+                             f"got {self.C!r}.")
+        rho = check_nonnegative_float(self.l1_ratio, "l1_ratio", max_val=1.0)
+        C = float(self.C)
+        if self.penalty != "deprecated":
+            warnings.warn("'penalty' is deprecated in scikit-learn 1.8+; use l1_ratio "
+                          "(0 for 'l2', 1 for 'l1') and C=np.inf for None.", FutureWarning,
+                          stacklevel=3)
+            if self.penalty is None:
+                C = math.inf
+            elif self.penalty in ("l2", "l1"):
+                rho = 0.0 if self.penalty == "l2" else 1.0
+        if math.isinf(C):
+            return 0.0, 0.0
+        alpha = 1.0 / (C * sw_sum)
+        return alpha * (1.0 - rho), alpha * rho
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model by minimising the penalised cross-entropy.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Class labels (numbers or strings), at least two distinct.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; ``None`` gives every sample weight one.
+
+        Returns
+        -------
+        self : object
+        """
+        check_option(self.solver, "solver", _SOLVERS)
+        check_bool(self.fit_intercept, "fit_intercept")
+        tol = check_nonnegative_float(self.tol, "tol")
+        if isinstance(self.max_iter, bool):
+            raise TypeError("max_iter must be an int, got a bool.")
+        max_iter = check_scalar(self.max_iter, "max_iter", Integral, min_val=0)
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        self.classes_, y_enc = encode_class_labels(y)
+        sw = check_sample_weight(sample_weight, X.shape[0])
+        l2, l1 = self._penalty_strengths(sw.sum())
+        if l1 > 0 and self.solver != "fista":
+            raise ValueError(f"solver={self.solver!r} supports only the L2 penalty "
+                             f"(l1_ratio=0) or none (C=np.inf); got l1_ratio="
+                             f"{self.l1_ratio}. Use solver='fista'.")
+        check_squares_representable(X)  # the solvers' curvature X^T W X squares X
+        K, d = len(self.classes_), X.shape[1]
+        X1 = add_intercept_column(X, self.fit_intercept)
+        D = X1.shape[1]
+        rows = 1 if K == 2 else K
+        mask = penalty_mask(d, self.fit_intercept, rows)
+        if K == 2:
+            fun = partial(binary_loss_and_gradient, X1=X1, y=(y_enc == 1).astype(float),
+                          sample_weight=sw, alpha=l2, mask=mask)
+            hess = partial(binary_hessian, X1=X1, sample_weight=sw, alpha=l2, mask=mask)
+            null = None
+        else:
+            fun = partial(multinomial_loss_and_gradient, X1=X1, y=y_enc, sample_weight=sw,
+                          alpha=l2, n_classes=K, mask=mask)
+            hess = partial(multinomial_hessian, X1=X1, sample_weight=sw, alpha=l2,
+                           n_classes=K, mask=mask)
+            null = null_directions(K, D, self.fit_intercept, penalised=(l2 + l1) > 0)
+        theta0 = np.zeros(rows * D)
+        if self.solver == "lbfgs":
+            res = lbfgs(fun, theta0, tol=tol, max_iter=max_iter)
+        elif self.solver == "newton-cholesky":
+            res = newton(fun, hess, theta0, tol=tol, max_iter=max_iter, null_basis=null)
+        else:
+            L = logistic_lipschitz(X1, sw, l2, K)
+            res = fista(fun, theta0, lipschitz=L, l1=l1, l1_mask=mask, tol=tol,
+                        max_iter=max_iter)
+        if not res.converged:
+            warnings.warn(f"{self.solver} did not converge in max_iter={max_iter} "
+                          "iterations; increase max_iter or scale the data.",
+                          ConvergenceWarning, stacklevel=2)
+        Theta = res.theta.reshape(rows, D)
+        if K > 2:  # pick the representative with sum_k b_k = 0 (and sum_k w_k = 0 unpenalised)
+            if self.fit_intercept:
+                Theta[:, -1] -= Theta[:, -1].mean()
+            if l2 + l1 == 0:
+                Theta[:, :d] -= Theta[:, :d].mean(axis=0)
+        self.coef_ = Theta[:, :d].copy()
+        self.intercept_ = Theta[:, d].copy() if self.fit_intercept else np.zeros(rows)
+        self.n_iter_ = np.array([res.n_iter], dtype=np.int32)
+        return self
+
+    def decision_function(self, X):
+        """Linear scores: the log-odds (binary) or the class logits (multiclass).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) (binary) or (n_samples, n_classes)
+
+        Notes
+        -----
+        Implements {eq}`eq-logreg-model` and {eq}`eq-logreg-softmax` (before the softmax).
+        """
+        return linear_class_scores(self, X)
+
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities, computed without overflow.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
+        return log_softmax(z, axis=1)
+
+    def predict_proba(self, X):
+        r"""Class probabilities :math:`(1 - \sigmoid(z), \sigmoid(z))` or :math:`\softmax(\vz)`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Rows sum to one; column ``k`` is the probability of ``classes_[k]``.
+        """
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            return np.exp(np.column_stack([log_sigmoid(-z), log_sigmoid(z)]))
+        return softmax(z, axis=1)
+
+    def predict(self, X):
+        """The most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        z = self.decision_function(X)
+        idx = (z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)
+        return self.classes_[idx]

@@ -1,0 +1,200 @@
+"""DecisionTreeClassifier and DecisionTreeRegressor against scikit-learn, weights, bad input."""
+
+import numpy as np
+import pytest
+from sklearn import tree as skt
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+
+from mlmath.datasets import load_dataset
+from mlmath.supervised.decision_trees.estimators import (
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+)
+
+
+def _tie_free_classification(n, d, seed):
+    """Continuous features, labels from a noisy smooth rule; big leaves keep the gains distinct."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    score = X[:, 0] - X[:, 1] ** 2 + 0.5 * X[:, 2] + 0.7 * rng.normal(size=n)
+    return X, np.digitize(score, [-1.0, 0.5])  # three classes
+
+
+@pytest.mark.parametrize("criterion", ["gini", "entropy"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_classifier_equals_scikit_learn_on_tie_free_data(criterion, seed):
+    # integer class counts tie often (two features cutting off the same counts); continuous
+    # sample weights make the gains of different partitions distinct
+    X, y = _tie_free_classification(1500, 6, seed)
+    X_test, _ = _tie_free_classification(1000, 6, seed + 100)
+    w = np.random.default_rng(seed).uniform(0.5, 1.5, 1500)
+    kw = dict(criterion=criterion, max_depth=6, min_samples_leaf=5)
+    ours = DecisionTreeClassifier(**kw).fit(X, y, sample_weight=w)
+    ref = skt.DecisionTreeClassifier(random_state=0, **kw).fit(X, y, sample_weight=w)
+    # (scikit-learn may split a pure weighted node whose rounded Gini is 1e-15 > eps; the two
+    # children then predict the same class, so predictions agree while node counts may not)
+    np.testing.assert_array_equal(ours.tree_.feature[:5], ref.tree_.feature[:5])
+    np.testing.assert_array_equal(ours.tree_.threshold[:5], ref.tree_.threshold[:5])
+    np.testing.assert_array_equal(ours.predict(X_test), ref.predict(X_test))
+    np.testing.assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test), atol=1e-12)
+    np.testing.assert_allclose(ours.feature_importances_, ref.feature_importances_, atol=1e-10)
+
+
+@pytest.mark.parametrize("max_depth", [3, 6, None])
+def test_regressor_equals_scikit_learn_on_tie_free_data(max_depth):
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-2, 2, size=(800, 5))
+    y = np.sin(2 * X[:, 0]) + X[:, 1] * X[:, 2] + 0.2 * rng.normal(size=800)
+    X_test = rng.uniform(-2, 2, size=(500, 5))
+    kw = dict(max_depth=max_depth, min_samples_leaf=8)
+    ours = DecisionTreeRegressor(**kw).fit(X, y)
+    ref = skt.DecisionTreeRegressor(random_state=0, **kw).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X_test), ref.predict(X_test), rtol=1e-10)
+    np.testing.assert_allclose(ours.feature_importances_, ref.feature_importances_, atol=1e-10)
+    assert ours.get_depth() == ref.get_depth()
+
+
+def test_fully_grown_trees_reproduce_the_training_labels():
+    X, y = _tie_free_classification(500, 4, 5)
+    assert DecisionTreeClassifier().fit(X, y).score(X, y) == 1.0
+    reg = DecisionTreeRegressor().fit(X, X[:, 0])
+    np.testing.assert_allclose(reg.predict(X), X[:, 0].astype(np.float32), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "breast_cancer", "digits", "diabetes"])
+@pytest.mark.parametrize("kw", [{"max_depth": 4}, {"min_samples_leaf": 5}])
+def test_held_out_scores_within_0_02_of_scikit_learn(name, kw):
+    X, y, _ = load_dataset(name)
+    if name == "diabetes":
+        cv, ours, ref = (KFold(5, shuffle=True, random_state=0), DecisionTreeRegressor(**kw),
+                         skt.DecisionTreeRegressor(random_state=0, **kw))
+    else:
+        cv, ours, ref = (StratifiedKFold(5, shuffle=True, random_state=0),
+                         DecisionTreeClassifier(**kw),
+                         skt.DecisionTreeClassifier(random_state=0, **kw))
+    a = cross_val_score(ours, X, y, cv=cv).mean()
+    b = cross_val_score(ref, X, y, cv=cv).mean()
+    assert abs(a - b) <= 0.02, (a, b)
+
+
+def test_integer_weights_equal_repetition_and_float_weights_match_scikit_learn():
+    X, y = _tie_free_classification(300, 4, 7)
+    rng = np.random.default_rng(0)
+    w = rng.integers(0, 4, size=300)
+    a = DecisionTreeClassifier(max_depth=5).fit(X, y, sample_weight=w)
+    b = DecisionTreeClassifier(max_depth=5).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X))
+    wf = rng.uniform(0.5, 2.0, 300)
+    ours = DecisionTreeClassifier(max_depth=3, min_samples_leaf=15).fit(X, y, sample_weight=wf)
+    ref = skt.DecisionTreeClassifier(max_depth=3, min_samples_leaf=15, random_state=0)
+    ref.fit(X, y, sample_weight=wf)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-12)
+    np.testing.assert_allclose(ours.tree_.weighted_n_node_samples,
+                               ref.tree_.weighted_n_node_samples)
+
+
+def test_parameters_resolve_like_scikit_learn():
+    X, y = _tie_free_classification(200, 10, 8)
+    for mf, expected in [(None, 10), ("sqrt", 3), ("log2", 3), (4, 4), (0.55, 5)]:
+        assert DecisionTreeClassifier(max_features=mf, random_state=0).fit(X, y).max_features_ \
+            == expected
+    ours = DecisionTreeClassifier(min_samples_leaf=0.05, min_samples_split=0.2).fit(X, y)
+    ref = skt.DecisionTreeClassifier(min_samples_leaf=0.05, min_samples_split=0.2,
+                                     random_state=0).fit(X, y)
+    assert ours.tree_.n_node_samples.min() >= 10
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+
+
+def test_string_labels_and_probabilities():
+    X, y = _tie_free_classification(300, 4, 9)
+    labels = np.array(["low", "mid", "high"])[y]
+    clf = DecisionTreeClassifier(max_depth=3).fit(X, labels)
+    assert set(clf.classes_) == {"low", "mid", "high"} and clf.n_classes_ == 3
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X)), proba)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[np.argmax(proba, axis=1)])
+
+
+def test_leaf_values_can_be_overwritten_for_boosting():
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(200, 3))
+    reg = DecisionTreeRegressor(max_depth=3).fit(X, X[:, 0])
+    leaves = reg.apply(X)
+    reg.tree_.set_leaf_values(-np.arange(reg.tree_.node_count, dtype=float))
+    np.testing.assert_array_equal(reg.predict(X), -leaves.astype(float))
+    path = reg.decision_path(X)
+    assert path.shape == (200, reg.tree_.node_count)
+
+
+@pytest.mark.parametrize("Est", [DecisionTreeClassifier, DecisionTreeRegressor])
+def test_bad_input(Est):
+    rng = np.random.default_rng(11)
+    X, y = rng.normal(size=(30, 3)), rng.integers(0, 2, 30)
+    with pytest.raises(NotFittedError):
+        Est().predict(X)
+    for bad in [np.nan, np.inf]:
+        Xb = X.copy()
+        Xb[0, 0] = bad
+        with pytest.raises(ValueError, match="NaN|infinity"):
+            Est().fit(Xb, y)
+    with pytest.raises(ValueError, match="2D array"):
+        Est().fit(X[:, 0], y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        Est().fit(X, y[:-1])
+    fitted = Est().fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        fitted.predict(X[:, :2])
+    with pytest.raises(ValueError, match="sample_weight"):
+        Est().fit(X, y, sample_weight=np.ones(5))
+    with pytest.raises(ValueError, match="non-negative"):
+        Est().fit(X, y, sample_weight=-np.ones(30))
+    for params, err, msg in [
+        ({"max_depth": 0}, ValueError, "max_depth"),
+        ({"max_depth": 1.5}, TypeError, "max_depth"),
+        ({"min_samples_split": 1}, ValueError, "min_samples_split"),
+        ({"min_samples_split": 1.5}, ValueError, "min_samples_split"),
+        ({"min_samples_leaf": 0}, ValueError, "min_samples_leaf"),
+        ({"min_samples_leaf": 1.0}, ValueError, "min_samples_leaf"),
+        ({"max_features": 4}, ValueError, "max_features"),
+        ({"max_features": "all"}, ValueError, "max_features"),
+        ({"max_features": 0.0}, ValueError, "max_features"),
+        ({"min_impurity_decrease": -1.0}, ValueError, "min_impurity_decrease"),
+        ({"ccp_alpha": -0.1}, ValueError, "ccp_alpha"),
+        ({"criterion": "mae"}, ValueError, "criterion"),
+    ]:
+        with pytest.raises(err, match=msg):
+            Est(**params).fit(X, y)
+
+
+def test_classifier_refuses_one_class_and_continuous_targets():
+    X = np.random.default_rng(12).normal(size=(20, 2))
+    with pytest.raises(ValueError, match="class"):
+        DecisionTreeClassifier().fit(X, np.zeros(20))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        DecisionTreeClassifier().fit(X, X[:, 0])
+    with pytest.raises(ValueError, match="criterion"):
+        DecisionTreeRegressor(criterion="gini").fit(X, X[:, 0])
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_regressor_is_unchanged_by_a_large_target_offset(weighted):
+    # the squared-error proxy S_1^2 / W cancels catastrophically for y + 1e9 unless the
+    # targets are centred first: the old code grew a different, smaller tree
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 3)
+    y = np.sin(6.0 * X[:, 0]) + X[:, 1] + 0.1 * rng.randn(60)
+    sw = rng.rand(60) + 0.5 if weighted else None
+    # min_samples_leaf=3: no tiny nodes, where two features can cut off the same samples and
+    # rounding alone picks between these equally good splits
+    a = DecisionTreeRegressor(max_depth=4, min_samples_leaf=3).fit(X, y, sample_weight=sw)
+    b = DecisionTreeRegressor(max_depth=4, min_samples_leaf=3).fit(X, y + 1e9, sample_weight=sw)
+    assert b.tree_.node_count == a.tree_.node_count
+    np.testing.assert_array_equal(b.tree_.children_left, a.tree_.children_left)
+    np.testing.assert_array_equal(b.tree_.children_right, a.tree_.children_right)
+    np.testing.assert_array_equal(b.tree_.n_node_samples, a.tree_.n_node_samples)
+    np.testing.assert_array_equal(b.tree_.feature, a.tree_.feature)
+    np.testing.assert_array_equal(b.tree_.threshold, a.tree_.threshold)
+    np.testing.assert_allclose(b.predict(X) - 1e9, a.predict(X), atol=1e-6)
+    np.testing.assert_allclose(b.tree_.impurity, a.tree_.impurity, rtol=1e-6, atol=1e-9)

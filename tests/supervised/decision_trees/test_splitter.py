@@ -1,0 +1,132 @@
+"""The vectorised split search against an exhaustive search computed from scratch."""
+
+import numpy as np
+import pytest
+
+from mlmath.supervised.decision_trees.impurity import CRITERIA
+from mlmath.supervised.decision_trees.splitter import best_splits, segment_ids, split_threshold
+
+
+def _layout(X, segments):
+    """order/values arrays for the given list of sample-index arrays (one per node)."""
+    rows = []
+    for j in range(X.shape[1]):
+        rows.append(np.concatenate([s[np.argsort(X[s, j], kind="stable")] for s in segments]))
+    order = np.array(rows)
+    values = np.take_along_axis(X.T, order, axis=1)
+    lengths = np.array([len(s) for s in segments])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return order, values, starts, lengths
+
+
+def _brute_force(X, y, w, idx, crit, n_classes, min_samples_leaf):
+    """Best weighted children impurity over every feature and threshold, from scratch."""
+    best = np.inf
+    for j in range(X.shape[1]):
+        xs = np.unique(X[idx, j])
+        for lo, hi in zip(xs[:-1], xs[1:]):
+            go = X[idx, j] <= (lo + hi) / 2
+            nl, nr = go.sum(), (~go).sum()
+            if nl < min_samples_leaf or nr < min_samples_leaf:
+                continue
+            total = 0.0
+            for part in (idx[go], idx[~go]):
+                if crit.is_classification:
+                    counts = np.bincount(y[part], weights=w[part], minlength=n_classes)
+                    p = counts / counts.sum()
+                    imp = (1 - np.sum(p**2) if crit.name == "gini"
+                           else -np.sum(p[p > 0] * np.log2(p[p > 0])))
+                else:
+                    m = np.average(y[part], weights=w[part])
+                    imp = np.average((y[part] - m) ** 2, weights=w[part])
+                total += w[part].sum() * imp
+            best = min(best, total)
+    return best
+
+
+@pytest.mark.parametrize("name", ["gini", "entropy", "squared_error"])
+@pytest.mark.parametrize("min_samples_leaf", [1, 3])
+def test_best_split_equals_exhaustive_search(name, min_samples_leaf):
+    rng = np.random.default_rng(0)
+    crit = CRITERIA[name]()
+    for _ in range(15):
+        n, d = 40, 3
+        X = rng.integers(0, 8, size=(n, d)).astype(float)  # repeated values: ties in x
+        w = rng.uniform(0.2, 3.0, n)
+        if crit.is_classification:
+            y = rng.integers(0, 3, n)
+            stats = crit.sample_stats(y, w, 3)
+        else:
+            y = rng.normal(size=n)
+            stats = crit.sample_stats(y, w)
+        perm = rng.permutation(n)
+        segments = [perm[:7], perm[7:25], perm[25:]]  # three nodes at once
+        order, values, starts, lengths = _layout(X, segments)
+        res = best_splits(values, order, starts, lengths, stats, crit,
+                          min_samples_leaf=min_samples_leaf)
+        for k, idx in enumerate(segments):
+            expected = _brute_force(X, y, w, idx, crit, 3, min_samples_leaf)
+            if not np.isfinite(expected):
+                assert res["proxy"][k] == -np.inf
+                continue
+            found = (crit.weighted_impurity(res["left"][k])
+                     + crit.weighted_impurity(res["right"][k]))
+            assert found == pytest.approx(expected, rel=1e-9, abs=1e-9)
+            # the returned split really is that partition
+            f, t = res["feature"][k], res["threshold"][k]
+            go = X[idx, f] <= t
+            np.testing.assert_allclose(stats[idx[go]].sum(0), res["left"][k], atol=1e-9)
+            np.testing.assert_allclose(stats[idx[~go]].sum(0), res["right"][k], atol=1e-9)
+            assert go.sum() >= min_samples_leaf and (~go).sum() >= min_samples_leaf
+
+
+def test_feature_mask_is_respected_and_no_cut_gives_minus_infinity():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(30, 4))
+    crit = CRITERIA["gini"]()
+    stats = crit.sample_stats(rng.integers(0, 2, 30), np.ones(30), 2)
+    segments = [np.arange(15), np.arange(15, 30)]
+    order, values, starts, lengths = _layout(X, segments)
+    mask = np.zeros((4, 2), dtype=bool)
+    mask[2, 0] = mask[3, 1] = True
+    res = best_splits(values, order, starts, lengths, stats, crit, feature_mask=mask)
+    assert list(res["feature"]) == [2, 3]
+    res = best_splits(values, order, starts, lengths, stats, crit, min_samples_leaf=8)
+    assert np.all(res["proxy"] == -np.inf)  # 15 samples cannot give two leaves of 8
+
+
+def test_constant_feature_and_near_equal_values_are_not_split():
+    X = np.array([[1.0, 0.0], [1.0, 1e-8], [1.0, 2e-8], [1.0, 3.0]])
+    crit = CRITERIA["gini"]()
+    stats = crit.sample_stats(np.array([0, 1, 0, 1]), np.ones(4), 2)
+    order, values, starts, lengths = _layout(X, [np.arange(4)])
+    res = best_splits(values, order, starts, lengths, stats, crit)
+    assert res["feature"][0] == 1 and res["pos"][0] == 2  # only between 2e-8 and 3
+    assert res["threshold"][0] == pytest.approx(1.5)
+
+
+def test_split_threshold_is_the_midpoint_and_separates():
+    lo = np.array([1.0, -3.0, 1e308, np.nextafter(1.0, 0)])
+    hi = np.array([2.0, 5.0, 1.7e308, 1.0])
+    t = split_threshold(lo, hi)
+    assert t[0] == 1.5 and t[1] == 1.0
+    assert np.all(lo <= t) and np.all(t < hi)  # no overflow, the adjacent pair keeps lo
+
+
+def test_segment_ids():
+    np.testing.assert_array_equal(segment_ids(np.array([2, 0, 3])), [0, 0, 2, 2, 2])
+
+
+def test_scanning_features_in_blocks_gives_the_same_splits(monkeypatch):
+    import mlmath.supervised.decision_trees.splitter as splitter
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(80, 7))
+    crit = CRITERIA["entropy"]()
+    stats = crit.sample_stats(rng.integers(0, 4, 80), rng.uniform(0.5, 2, 80), 4)
+    order, values, starts, lengths = _layout(X, [np.arange(30), np.arange(30, 80)])
+    whole = best_splits(values, order, starts, lengths, stats, crit)
+    monkeypatch.setattr(splitter, "BLOCK_SIZE", 2 * 4 * 80)  # two features per block
+    blocks = best_splits(values, order, starts, lengths, stats, crit)
+    for key in whole:
+        np.testing.assert_array_equal(whole[key], blocks[key])

@@ -1,0 +1,132 @@
+"""Tree growth and the flat tree arrays: invariants, prediction, and scikit-learn's own arrays."""
+
+import numpy as np
+import pytest
+from sklearn.tree import DecisionTreeRegressor as SkRegressor
+
+from mlmath.supervised.decision_trees.impurity import CRITERIA
+from mlmath.supervised.decision_trees.tree import TREE_LEAF, grow_tree
+
+
+def _grow(X, y, name="squared_error", w=None, **kw):
+    crit = CRITERIA[name]()
+    w = np.ones(len(y)) if w is None else w
+    stats = (crit.sample_stats(y, w, int(y.max()) + 1) if crit.is_classification
+             else crit.sample_stats(y, w))
+    return grow_tree(X, stats, crit, **kw), stats
+
+
+def test_preorder_numbering_and_sample_counts():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = rng.integers(0, 3, 300)
+    tree, stats = _grow(X, y, "gini")
+    left, right = tree.children_left, tree.children_right
+    inner = np.flatnonzero(left != TREE_LEAF)
+    assert np.all(left[inner] == inner + 1)  # preorder: the left child comes next
+    assert np.all(right[inner] > left[inner])
+    np.testing.assert_array_equal(tree.n_node_samples[inner],
+                                  tree.n_node_samples[left[inner]]
+                                  + tree.n_node_samples[right[inner]])
+    leaves = left == TREE_LEAF
+    assert np.all(tree.feature[leaves] == -2) and np.all(tree.threshold[leaves] == -2.0)
+    assert tree.n_node_samples[0] == 300 and tree.n_leaves == leaves.sum()
+    # fully grown on distinct x: every leaf is pure, so training predictions are the labels
+    np.testing.assert_array_equal(np.argmax(tree.predict(X)[:, 0], axis=1), y)
+
+
+def test_apply_agrees_with_leaf_membership_and_decision_path():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 3))
+    y = X[:, 0] + 0.1 * rng.normal(size=200)
+    tree, stats = _grow(X, y, max_depth=5)
+    leaf = tree.apply(X)
+    assert np.all(tree.children_left[leaf] == TREE_LEAF)
+    # the value of each leaf is the mean of the samples that reach it
+    for t in np.unique(leaf):
+        assert tree.value[t, 0, 0] == pytest.approx(y[leaf == t].mean())
+        assert tree.n_node_samples[t] == np.sum(leaf == t)
+    path = tree.decision_path(X).toarray()
+    assert np.all(path[np.arange(200), leaf] == 1) and np.all(path[:, 0] == 1)
+    assert np.all(path.sum(axis=1) == tree.node_depth()[leaf] + 1)
+
+
+def test_stopping_rules():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(500, 5))
+    y = rng.normal(size=500)
+    tree, _ = _grow(X, y, max_depth=3)
+    assert tree.max_depth == 3 and tree.n_leaves <= 8
+    tree, _ = _grow(X, y, min_samples_leaf=20)
+    assert tree.n_node_samples[tree.children_left == TREE_LEAF].min() >= 20
+    tree, _ = _grow(X, y, min_samples_split=60)
+    inner = tree.children_left != TREE_LEAF
+    assert tree.n_node_samples[inner].min() >= 60
+    tree, _ = _grow(X, y, min_impurity_decrease=0.01)
+    w = tree.weighted_n_node_samples
+    inner = np.flatnonzero(tree.children_left != TREE_LEAF)
+    lc, rc = tree.children_left[inner], tree.children_right[inner]
+    dec = (w[inner] * tree.impurity[inner] - w[lc] * tree.impurity[lc]
+           - w[rc] * tree.impurity[rc]) / w[0]
+    assert np.all(dec >= 0.01 - 1e-12)
+
+
+def test_constant_target_gives_a_single_leaf():
+    X = np.random.default_rng(3).normal(size=(50, 2))
+    tree, _ = _grow(X, np.full(50, 0.1))
+    assert tree.node_count == 1 and tree.max_depth == 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tree_arrays_equal_scikit_learn_on_tie_free_data(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(400, 6)).astype(np.float32)
+    y = X[:, 0] ** 2 + np.sin(3 * X[:, 1]) + 0.3 * rng.normal(size=400)
+    ours, _ = _grow(X, y, max_depth=5, min_samples_leaf=5)
+    ref = SkRegressor(max_depth=5, min_samples_leaf=5, random_state=0).fit(X, y).tree_
+    for name in ["children_left", "children_right", "feature", "n_node_samples"]:
+        np.testing.assert_array_equal(getattr(ours, name), getattr(ref, name), err_msg=name)
+    np.testing.assert_array_equal(ours.threshold, ref.threshold)
+    np.testing.assert_allclose(ours.value, ref.value, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.impurity, ref.impurity, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(ours.compute_feature_importances(),
+                               ref.compute_feature_importances(), atol=1e-10)
+
+
+def test_max_features_draws_subsets_reproducibly():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(300, 8))
+    y = X @ rng.normal(size=8)
+    a, _ = _grow(X, y, max_features=2, random_state=np.random.RandomState(0))
+    b, _ = _grow(X, y, max_features=2, random_state=np.random.RandomState(0))
+    c, _ = _grow(X, y, max_features=2, random_state=np.random.RandomState(1))
+    np.testing.assert_array_equal(a.feature, b.feature)
+    assert not np.array_equal(a.feature, c.feature)
+
+
+def test_feature_importances_match_the_definition():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(200, 3))
+    tree, _ = _grow(X, X[:, 0] + 0.5 * rng.normal(size=200), max_depth=4)
+    expected = np.zeros(3)
+    w, imp = tree.weighted_n_node_samples, tree.impurity
+    for t in range(tree.node_count):
+        lc, rc = tree.children_left[t], tree.children_right[t]
+        if lc != TREE_LEAF:
+            expected[tree.feature[t]] += w[t] * imp[t] - w[lc] * imp[lc] - w[rc] * imp[rc]
+    np.testing.assert_allclose(tree.compute_feature_importances(), expected / expected.sum())
+
+
+def test_set_leaf_values_and_subtree():
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(100, 2))
+    tree, _ = _grow(X, X[:, 0], max_depth=3)
+    new = np.arange(tree.node_count, dtype=float)
+    tree.set_leaf_values(new)
+    leaf = tree.apply(X)
+    np.testing.assert_array_equal(tree.predict(X)[:, 0, 0], leaf.astype(float))
+    keep = np.zeros(tree.node_count, dtype=bool)
+    keep[1] = True  # collapse the left child of the root
+    sub = tree.subtree(keep)
+    assert sub.node_count == tree.node_count - (tree.n_leaves - sub.n_leaves) * 2
+    assert sub.children_left[1] == TREE_LEAF and sub.value[1, 0, 0] == tree.value[1, 0, 0]

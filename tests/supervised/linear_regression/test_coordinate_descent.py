@@ -1,0 +1,187 @@
+"""Derivation tests of mlmath.supervised.linear_regression.coordinate_descent: soft-thresholding is
+the proximal
+map, the coordinate update minimises the objective along its coordinate, the duality gap
+bounds the suboptimality, alpha_max is where the solution leaves zero, the path matches
+scikit-learn's."""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.optimize import minimize_scalar
+from sklearn import linear_model as sk
+from sklearn.exceptions import ConvergenceWarning
+from timelimit import time_limit
+
+from mlmath.datasets import load_dataset, make_linear_regression
+from mlmath.supervised.linear_regression.coordinate_descent import (
+    alpha_max,
+    duality_gap,
+    enet_coordinate_descent,
+    enet_path,
+    lasso_path,
+    soft_threshold,
+)
+
+
+def objective(X, y, w, alpha, rho):
+    """The elastic-net objective, written independently of the package."""
+    n = X.shape[0]
+    return (np.sum((y - X @ w) ** 2) / (2 * n) + alpha * rho * np.abs(w).sum()
+            + alpha * (1 - rho) / 2 * w @ w)
+
+
+@pytest.fixture
+def problem():
+    X, y, _ = make_linear_regression(60, 6, noise=0.5, correlation=0.3, random_state=0)
+    return X - X.mean(0), y - y.mean()
+
+
+@pytest.mark.parametrize("z", [-3.0, -0.4, 0.0, 0.2, 1.7])
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 2.0])
+def test_soft_threshold_minimises_the_prox_objective(z, gamma):
+    res = minimize_scalar(lambda w: 0.5 * (w - z) ** 2 + gamma * abs(w), bounds=(-5, 5),
+                          method="bounded", options={"xatol": 1e-10})
+    assert soft_threshold(z, gamma) == pytest.approx(res.x, abs=1e-7)
+
+
+def test_soft_threshold_is_vectorised_and_refuses_negative_threshold():
+    np.testing.assert_array_equal(soft_threshold(np.array([-2.0, 0.5, 3.0]), 1.0), [-1.0, 0.0, 2.0])
+    with pytest.raises(ValueError, match="non-negative"):
+        soft_threshold(1.0, -0.1)
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.5])
+def test_one_coordinate_update_is_the_exact_coordinate_minimiser(problem, rho):
+    X, y = problem
+    alpha, j = 0.1, 2
+    w0 = np.random.default_rng(1).standard_normal(X.shape[1])
+    # One sweep updates coordinate 0, 1, then 2: replay 0 and 1 by one-dimensional minimisation.
+    w = w0.copy()
+    for k in range(j + 1):
+        def along_k(t, k=k):
+            return objective(X, y, np.r_[w[:k], t, w[k + 1:]], alpha, rho)
+
+        res = minimize_scalar(along_k, bounds=(-10, 10), method="bounded",
+                              options={"xatol": 1e-12})
+        w[k] = res.x
+    with pytest.warns(ConvergenceWarning):  # one sweep, on purpose
+        swept, _, _ = enet_coordinate_descent(X, y, alpha, rho, max_iter=1, tol=0.0, w0=w0)
+    np.testing.assert_allclose(swept[: j + 1], w[: j + 1], atol=1e-6)
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.6, 0.0])
+def test_duality_gap_bounds_the_suboptimality(problem, rho):
+    X, y = problem
+    alpha = 0.05
+    w_star, gap_star, _ = enet_coordinate_descent(X, y, alpha, rho, max_iter=10_000, tol=1e-14)
+    assert gap_star <= 1e-12 * (y @ y)
+    p_star = objective(X, y, w_star, alpha, rho)
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        w = w_star + 0.3 * rng.standard_normal(X.shape[1])
+        gap = duality_gap(X, y, w, alpha, rho)
+        assert gap >= objective(X, y, w, alpha, rho) - p_star - 1e-12  # weak duality
+
+
+def test_alpha_max_is_where_the_lasso_leaves_zero(problem):
+    X, y = problem
+    top = alpha_max(X, y)
+    assert top == pytest.approx(np.abs(X.T @ y).max() / len(y))
+    at, _, _ = enet_coordinate_descent(X, y, top, 1.0, tol=1e-12)
+    below, _, _ = enet_coordinate_descent(X, y, 0.95 * top, 1.0, tol=1e-12)
+    assert np.all(at == 0) and np.any(below != 0)
+    with pytest.raises(ValueError, match="l1_ratio"):
+        alpha_max(X, y, l1_ratio=0.0)
+
+
+def test_lasso_path_matches_sklearn():
+    X, y, _ = load_dataset("diabetes", standardize=True)
+    y = y - y.mean()
+    alphas, coefs = lasso_path(X, y, n_alphas=30, tol=1e-10, max_iter=10_000)
+    sk_alphas, sk_coefs, _ = sk.lasso_path(X, y, alphas=30, tol=1e-10, max_iter=10_000)
+    np.testing.assert_allclose(alphas, sk_alphas, rtol=1e-12)
+    np.testing.assert_allclose(coefs, sk_coefs, rtol=1e-5, atol=1e-4)
+    same_grid, _ = lasso_path(X, y, alphas=30, tol=1e-10, max_iter=10_000)
+    np.testing.assert_allclose(same_grid, alphas)
+
+
+def test_enet_path_matches_sklearn_on_a_given_grid(problem):
+    X, y = problem
+    grid = [0.5, 0.01, 0.1]  # unsorted on purpose: returned decreasing
+    alphas, coefs = enet_path(X, y, l1_ratio=0.4, alphas=grid, tol=1e-12)
+    sk_alphas, sk_coefs, _ = sk.enet_path(X, y, l1_ratio=0.4, alphas=sorted(grid)[::-1], tol=1e-12)
+    np.testing.assert_allclose(alphas, [0.5, 0.1, 0.01])
+    np.testing.assert_allclose(coefs, sk_coefs, rtol=1e-6, atol=1e-8)
+
+
+def test_zero_column_is_left_at_zero(problem):
+    X, y = problem
+    X = np.hstack([X, np.zeros((X.shape[0], 1))])
+    w, _, _ = enet_coordinate_descent(X, y, 0.01, 1.0, tol=1e-10)
+    assert w[-1] == 0.0
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.5])
+def test_warm_start_on_a_zero_column_is_reset_to_zero(rho):
+    # A warm start with a non-zero weight on an all-zero column: that weight meets only the
+    # penalty, whose minimiser is 0; left in place, the gap would never close.
+    rng = np.random.default_rng(0)
+    X = np.c_[rng.standard_normal((30, 2)), np.zeros(30)]
+    y = X @ np.array([1.0, -2.0, 0.0]) + 0.1 * rng.standard_normal(30)
+    X, y = X - X.mean(0), y - y.mean()
+    w, gap, n_iter = enet_coordinate_descent(X, y, 0.1, rho, tol=1e-10, w0=[0.0, 0.0, 1.0])
+    w_cold, _, _ = enet_coordinate_descent(X, y, 0.1, rho, tol=1e-10)
+    assert w[2] == 0.0
+    assert gap <= 1e-10 * (y @ y) / len(y)
+    np.testing.assert_allclose(w, w_cold, atol=1e-8)
+
+
+@pytest.mark.parametrize(("d", "alpha", "rho"), [(5, 0.5, 0.5), (8, 1.5, 0.3), (3, 0.9, 0.99)])
+def test_elastic_net_selects_all_features_with_one_sample(d, alpha, rho):
+    # Exercise ex-linreg-5: n = 1, X = (1, ..., 1), y = 1, alpha*rho < 1: every weight equals
+    # (1 - alpha*rho) / (d + alpha*(1 - rho)) > 0, although n = 1 < d.
+    X, y = np.ones((1, d)), np.ones(1)
+    w, _, _ = enet_coordinate_descent(X, y, alpha, rho, tol=1e-15, max_iter=100_000)
+    w_bar = (1 - alpha * rho) / (d + alpha * (1 - rho))
+    np.testing.assert_allclose(w, w_bar, rtol=1e-6)
+    assert objective(X, y, w, alpha, rho) <= objective(X, y, np.zeros(d), alpha, rho)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_unique_lasso_solution_has_independent_active_columns(seed):
+    # Exercise ex-linreg-5: a unique lasso solution (Gaussian X, n < d, so unique with
+    # probability one) has linearly independent active columns, hence at most n of them.
+    rng = np.random.default_rng(seed)
+    n, d = rng.integers(2, 8), rng.integers(8, 15)
+    X, y = rng.standard_normal((n, d)), rng.standard_normal(n)
+    w, _, _ = enet_coordinate_descent(X, y, 0.05, 1.0, tol=1e-14, max_iter=200_000)
+    active = np.abs(w) > 1e-8
+    assert active.sum() <= n
+    assert np.linalg.matrix_rank(X[:, active]) == active.sum()
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.5, 0.0])
+def test_alpha_zero_stops_on_the_gradient_at_least_squares(rho):
+    # alpha = 0: chi = 0, so the gap is P(w) itself and never closes unless the fit is exact;
+    # coordinate descent once ran all max_iter sweeps and warned at the least-squares solution.
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((200, 5))
+    y = X @ np.arange(1.0, 6.0) + rng.standard_normal(200)
+    X, y = X - X.mean(0), y - y.mean()
+    with time_limit(10), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        w, gap, n_iter = enet_coordinate_descent(X, y, 0.0, rho, tol=1e-10)
+    assert n_iter < 50
+    # the stopping rule: every column nearly orthogonal to the residual
+    r = y - X @ w
+    assert np.all(np.abs(X.T @ r) <= 1e-10 * np.linalg.norm(X, axis=0) * np.linalg.norm(y))
+    np.testing.assert_allclose(w, np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-8)
+    assert gap == pytest.approx(duality_gap(X, y, w, 0.0, rho))  # reported: the (weak) gap
+
+
+def test_alpha_zero_that_cannot_converge_warns_about_the_gradient():
+    X, y, _ = make_linear_regression(60, 6, noise=0.5, correlation=0.99, random_state=0)
+    X, y = X - X.mean(0), y - y.mean()
+    with pytest.warns(ConvergenceWarning, match=r"alpha=0.*\|X_j\^T r\|"):
+        enet_coordinate_descent(X, y, 0.0, max_iter=2, tol=1e-12)

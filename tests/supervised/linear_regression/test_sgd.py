@@ -1,0 +1,85 @@
+"""Derivation tests of mlmath.supervised.linear_regression.sgd: one step is the stated
+proximal-gradient update,
+with the gradient of the smooth part checked by torch.autograd."""
+
+import numpy as np
+import pytest
+import torch
+
+from mlmath.supervised.linear_regression.coordinate_descent import soft_threshold
+from mlmath.supervised.linear_regression.sgd import (
+    learning_rate_schedule,
+    penalised_objective,
+    penalty_weights,
+    sgd_epoch,
+)
+
+
+@pytest.mark.parametrize("penalty,rho",
+                         [("l2", 0.15), ("l1", 0.15), ("elasticnet", 0.3), (None, 0.5)])
+def test_one_step_is_a_proximal_gradient_step(penalty, rho):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((8, 3)), rng.standard_normal(8)
+    w, b, alpha, eta = rng.standard_normal(3), 0.4, 0.2, 0.05
+    l1, l2 = penalty_weights(penalty, rho)
+    # Gradient of the smooth part on the batch, by autograd.
+    wt = torch.tensor(w, requires_grad=True)
+    bt = torch.tensor(b, requires_grad=True, dtype=torch.float64)
+    smooth = (0.5 * torch.mean((torch.from_numpy(y) - torch.from_numpy(X) @ wt - bt) ** 2)
+              + alpha * l2 / 2 * wt @ wt)
+    smooth.backward()
+    expected_w = soft_threshold(w - eta * wt.grad.numpy(), eta * alpha * l1)
+    expected_b = b - eta * bt.grad.item()
+    new_w, new_b, t = sgd_epoch(X, y, w.copy(), b, alpha=alpha, l1_weight=l1, l2_weight=l2,
+                                fit_intercept=True, batch_size=8,
+                                step=lambda t: np.full(np.shape(t), eta), t=0,
+                                order=np.arange(8))
+    assert t == 1
+    np.testing.assert_allclose(new_w, expected_w, rtol=1e-12)
+    assert new_b == pytest.approx(expected_b, rel=1e-12)
+
+
+def test_batches_partition_the_epoch():
+    X, y = np.ones((10, 1)), np.ones(10)
+    seen = []
+
+    def record(ts):
+        seen.extend(ts.tolist())
+        return np.zeros(ts.shape)
+
+    _, _, t = sgd_epoch(X, y, np.zeros(1), 0.0, alpha=0.0, l1_weight=0.0, l2_weight=0.0,
+                        fit_intercept=False, batch_size=4, step=record, t=3, order=np.arange(10))
+    assert seen == [4, 5, 6] and t == 6  # 4 + 4 + 2 samples
+
+
+def test_schedules_and_objective():
+    assert learning_rate_schedule("constant", 0.1, 0.25)(100) == 0.1
+    assert learning_rate_schedule("invscaling", 0.1, 0.5)(4) == pytest.approx(0.05)
+    np.testing.assert_allclose(learning_rate_schedule("invscaling", 1.0, 0.5)(np.array([1, 4])),
+                               [1.0, 0.5])
+    X, y = np.eye(2), np.array([1.0, 0.0])
+    w = np.array([1.0, -2.0])
+    # residuals (0, 2): 0.5 * mean(0, 4) = 1; penalty 0.1 * (0.5 * 3 + 0.5/2 * 5) = 0.275
+    assert penalised_objective(X, y, w, 0.0, 0.1, 0.5, 0.5) == pytest.approx(1.275)
+
+
+def test_step_cap_bounds_the_batch_curvature():
+    rng = np.random.default_rng(1)
+    Xb = rng.normal(loc=30.0, size=(5, 4))
+    alpha, l2 = 0.3, 1.0
+    # Hessian of (1/2|B|) sum (x_i^T w + b - y_i)^2 + alpha/2 ||w||^2 in (w, b):
+    A = np.hstack([Xb, np.ones((5, 1))])
+    H = A.T @ A / 5 + np.diag([alpha * l2] * 4 + [0.0])
+    cap = (np.einsum("ij,ij->i", Xb, Xb).mean() + 1.0 + alpha * l2)
+    assert np.linalg.eigvalsh(H).max() <= cap
+    # The cap is a bound, not the Hessian's trace, which counts alpha * l2 once per weight.
+    np.testing.assert_allclose(np.trace(H), cap + (4 - 1) * alpha * l2, rtol=1e-12)
+    # With the step 1/cap, one update never increases the batch loss.
+    y, w, b = rng.standard_normal(5), np.zeros(4), 0.0
+    new_w, new_b, _ = sgd_epoch(Xb, y, w, b, alpha=alpha, l1_weight=0.0, l2_weight=l2,
+                                fit_intercept=True, batch_size=5,
+                                step=lambda t: np.full(np.shape(t), 1e6), t=0,
+                                order=np.arange(5))
+    before = penalised_objective(Xb, y, w, b, alpha, 0.0, l2)
+    after = penalised_objective(Xb, y, new_w, new_b, alpha, 0.0, l2)
+    assert after <= before
