@@ -1,24 +1,35 @@
 """mlmath.validation: parameter checks name the parameter and what is allowed."""
 
 import math
+from numbers import Integral, Real
 
 import numpy as np
 import pytest
 
 from mlmath.validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    as_finite_array,
     check_bool,
+    check_callable,
     check_nonnegative_float,
     check_option,
+    check_parameter,
     check_positive_int,
     check_squares_representable,
+    validate_parameters,
 )
 
 
 def test_check_option():
     assert check_option("svd", "solver", ["svd", "qr"]) == "svd"
     assert check_option(None, "penalty", [None, "l2"]) is None
-    with pytest.raises(ValueError, match=r"'solver' parameter must be one of \['svd', 'qr'\]"):
+    with pytest.raises(InvalidParameterError, match=r"^The 'solver' parameter must be 'svd' or "
+                       r"'qr'; got 'lu'\.$"):
         check_option("lu", "solver", ["svd", "qr"])
+    with pytest.raises(ValueError, match=r"must be one of \['a', 'b', 'c'\]"):
+        check_option("d", "solver", ["a", "b", "c"])
     with pytest.raises(ValueError, match="solver"):
         check_option(["svd"], "solver", ["svd"])  # unhashable values are refused, not raised on
 
@@ -51,8 +62,9 @@ def test_check_nonnegative_float_accepts_boundaries():
 
 def test_check_bool():
     assert check_bool(True, "shuffle") is True
-    with pytest.raises(TypeError, match="shuffle must be a bool"):
-        check_bool(1, "shuffle")
+    assert check_bool(np.bool_(False), "shuffle") is False
+    with pytest.raises(TypeError, match="The 'shuffle' parameter of SGD must be a bool; got 1."):
+        check_bool(1, "shuffle", owner="SGD")
 
 
 def test_encode_class_labels_strings_and_order():
@@ -99,3 +111,80 @@ def test_check_squares_representable_accepts_ordinary_data_and_zero_columns():
     X = np.random.default_rng(0).normal(size=(50, 3)) * [1e-100, 1.0, 1e100]
     X = np.column_stack([X, np.zeros(50)])
     assert check_squares_representable(X) is X
+
+
+def test_invalid_parameter_error_is_both_value_and_type_error():
+    assert issubclass(InvalidParameterError, ValueError)
+    assert issubclass(InvalidParameterError, TypeError)
+
+
+@pytest.mark.parametrize("interval,inside,outside", [
+    (Interval(Real, 0, None, closed="neither"), [1e-300, 2, np.float32(3.5)],
+     [0, -1, math.inf, math.nan, True, "1"]),
+    (Interval(Real, 0, 1, closed="right"), [1, 0.5, 1e-12], [0, 1.0000001, math.nan]),
+    (Interval(Integral, 1, None), [1, np.int64(7)], [0, 2.0, True, np.bool_(True)]),
+    (Interval(Real, 0, math.inf, closed="both"), [0, math.inf], [-math.inf, math.nan]),
+    (Interval(Real, None, None), [-1e300, 0, 5], [math.inf, -math.inf, math.nan]),
+])
+def test_interval_membership(interval, inside, outside):
+    for v in inside:
+        assert interval.accepts(v), (str(interval), v)
+    for v in outside:
+        assert not interval.accepts(v), (str(interval), v)
+
+
+def test_one_message_form_lists_every_accepted_form():
+    constraints = [Options(["scale", "auto"]), Interval(Real, 0, None, closed="left")]
+    assert check_parameter(0.5, "gamma", constraints) == 0.5
+    with pytest.raises(InvalidParameterError, match=r"^The 'gamma' parameter of SVC must be "
+                       r"'scale', 'auto' or a float >= 0; got -1\.$"):
+        check_parameter(-1, "gamma", constraints, owner="SVC")
+    with pytest.raises(InvalidParameterError, match=r"must be None or a callable; got 3"):
+        check_parameter(3, "metric", [None, "callable"])
+    with pytest.raises(InvalidParameterError, match=r"an int in \[1, 10\]; got 11"):
+        check_parameter(11, "k", [Interval(Integral, 1, 10)])
+    with pytest.raises(InvalidParameterError, match="random generator"):
+        check_parameter("seed", "random_state", ["random_state"])
+    assert check_parameter(np.random.default_rng(0), "random_state", ["random_state"]) is not None
+
+
+def test_options_do_not_confuse_types():
+    assert not Options([True]).accepts(1)
+    assert not Options(["1"]).accepts(1)
+    assert not Options([None]).accepts(0)
+    assert not Options(["a"]).accepts(["a"])
+
+
+def test_validate_parameters_uses_the_class_constraints():
+    from sklearn.base import BaseEstimator
+
+    class Toy(BaseEstimator):
+        _parameter_constraints = {"C": [Interval(Real, 0, None, closed="neither")],
+                                  "kernel": [Options(["rbf", "linear"])]}
+
+        def __init__(self, C=1.0, kernel="rbf", note=None):
+            self.C, self.kernel, self.note = C, kernel, note
+
+    assert validate_parameters(Toy())["C"] == 1.0
+    with pytest.raises(InvalidParameterError, match="The 'C' parameter of Toy must be a float > 0"):
+        validate_parameters(Toy(C=0))
+    with pytest.raises(InvalidParameterError, match="'kernel' parameter of Toy"):
+        validate_parameters(Toy(kernel="poly"))
+
+
+def test_as_finite_array_names_the_argument():
+    assert as_finite_array([1, 2], "w", ndim=1).dtype == float
+    with pytest.raises(ValueError, match="w must be 1-D; got an array of shape"):
+        as_finite_array([[1.0]], "w", ndim=1)
+    with pytest.raises(ValueError, match="A contains NaN or infinity"):
+        as_finite_array([1.0, np.nan], "A")
+    with pytest.raises(ValueError, match=r"A must have shape \(2, any\); got \(3, 1\)"):
+        as_finite_array(np.ones((3, 1)), "A", shape=(2, None))
+    with pytest.raises(ValueError, match="must be an array of numbers"):
+        as_finite_array(["a"], "x")
+
+
+def test_check_callable():
+    assert check_callable(len, "f") is len
+    with pytest.raises(InvalidParameterError, match="The 'f' parameter must be a callable"):
+        check_callable(3, "f")

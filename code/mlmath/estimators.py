@@ -5,6 +5,7 @@ benchmarks time each one against its scikit-learn twin, so a new estimator is co
 its module lists it in ``__all__``.
 """
 
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -73,20 +74,26 @@ def _discover():
     return sorted(found.items())
 
 
+@functools.cache
+def _sklearn_estimators_by_name():
+    """scikit-learn's estimator classes by name (discovering them imports all of scikit-learn:
+    done once per process)."""
+    from sklearn.utils.discovery import all_estimators as sk_all
+
+    return dict(sk_all())
+
+
 def sklearn_twin(cls):
     """The scikit-learn estimator class of the same name as ``cls``, or ``None``.
 
     Parameters
     ----------
     cls : type
+        An estimator class.
 
     Returns
     -------
     type or None
+        scikit-learn's class of the same name, or ``None`` when scikit-learn has none.
     """
-    from sklearn.utils.discovery import all_estimators as sk_all
-
-    for name, twin in sk_all():
-        if name == cls.__name__:
-            return twin
-    return None
+    return _sklearn_estimators_by_name().get(cls.__name__)

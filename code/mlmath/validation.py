@@ -1,29 +1,222 @@
-"""Parameter checks shared by the package's estimators.
+"""One validation layer for the whole package: parameters, arrays, labels, weights.
 
-scikit-learn's own parameter validation is private; these two helpers give the same kind of
-message (the parameter's name, the value received and what is allowed) from public pieces.
+Every estimator and public function checks its arguments here, so a bad value gets one kind of
+error with one form of message, wherever it is passed:
+
+    The 'C' parameter of SVC must be a float > 0; got 0.
+
+A bad *parameter* (a hyperparameter or an option) raises :class:`InvalidParameterError`, which
+subclasses both ``ValueError`` and ``TypeError`` as scikit-learn's own error of that name does, so
+code that catches either keeps working. Estimators declare their constraints in a class attribute
+``_parameter_constraints`` (a dict from parameter name to a list of accepted forms, any of which
+may match) and call :func:`validate_parameters` first thing in ``fit``, before looking at the data.
+Bad *data* (NaN, wrong shapes, overflowing values) raises ``ValueError`` with a message that names
+the argument and the remedy.
 """
 
 import math
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils import check_scalar
 from sklearn.utils.multiclass import check_classification_targets
 
 __all__ = [
+    "InvalidParameterError",
+    "Interval",
+    "Options",
+    "check_parameter",
+    "validate_parameters",
     "check_option",
     "check_positive_int",
     "check_nonnegative_float",
     "check_bool",
+    "as_finite_array",
+    "check_callable",
     "encode_class_labels",
     "check_sample_weight",
     "check_squares_representable",
 ]
 
 
-def check_option(value, name, options):
-    """Raise ``ValueError`` unless ``value`` is one of ``options``.
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter has a value or a type that is not accepted.
+
+    Subclasses ``ValueError`` and ``TypeError``, like ``sklearn.utils._param_validation``'s
+    error of the same name, so ``except ValueError`` and ``except TypeError`` both catch it.
+    """
+
+
+def _is_bool(value):
+    return isinstance(value, (bool, np.bool_))
+
+
+class Interval:
+    """Numbers of one kind (``Integral`` or ``Real``) in an interval.
+
+    Parameters
+    ----------
+    kind : {numbers.Integral, numbers.Real}
+        ``Integral`` accepts Python and NumPy integers; ``Real`` accepts any real number,
+        integers included. ``bool`` is never accepted.
+    low, high : float or None
+        The bounds; ``None`` means unbounded on that side (a value must still be finite).
+        ``high=math.inf`` with a closed right end accepts ``inf`` itself.
+    closed : {"left", "right", "both", "neither"}, default="both"
+        Which bounds belong to the interval.
+    """
+
+    def __init__(self, kind, low, high, *, closed="both"):
+        if kind not in (Integral, Real):
+            raise ValueError(f"kind must be numbers.Integral or numbers.Real; got {kind!r}.")
+        if closed not in ("left", "right", "both", "neither"):
+            raise ValueError(
+                f"closed must be 'left', 'right', 'both' or 'neither'; got {closed!r}.")
+        self.kind, self.low, self.high, self.closed = kind, low, high, closed
+
+    def accepts(self, value):
+        """True when ``value`` is a number of this kind inside the interval."""
+        if _is_bool(value) or not isinstance(value, self.kind):
+            return False
+        value = float(value)
+        if math.isnan(value):
+            return False
+        left = self.closed in ("left", "both")
+        right = self.closed in ("right", "both")
+        if self.low is not None and (value < self.low or (value == self.low and not left)):
+            return False
+        if self.high is None:
+            return math.isfinite(value)
+        if value > self.high or (value == self.high and not right):
+            return False
+        return not math.isinf(value) or (value == self.high and right)
+
+    def __str__(self):
+        what = "an int" if self.kind is Integral else "a float"
+
+        def num(v):
+            return f"{v:g}" if isinstance(v, float) else str(v)
+
+        left = self.closed in ("left", "both")
+        right = self.closed in ("right", "both")
+        if self.low is None and self.high is None:
+            return f"a finite {what.split()[1]}" if self.kind is Real else what
+        if self.high is None:
+            return f"{what} {'>=' if left else '>'} {num(self.low)}"
+        if self.low is None:
+            return f"{what} {'<=' if right else '<'} {num(self.high)}"
+        return (f"{what} in {'[' if left else '('}{num(self.low)}, "
+                f"{num(self.high)}{']' if right else ')'}")
+
+
+class Options:
+    """One of a fixed set of values (strings, ``None``, booleans).
+
+    Parameters
+    ----------
+    values : iterable
+        The accepted values; a string matches only a string, a bool only a bool.
+    """
+
+    def __init__(self, values):
+        self.values = tuple(values)
+
+    def accepts(self, value):
+        """True when ``value`` is one of the options (with the same type)."""
+        return any(value is v or (type(value) is type(v) and value == v) for v in self.values)
+
+    def __str__(self):
+        return " or ".join(repr(v) for v in self.values) if len(self.values) <= 2 \
+            else "one of " + repr(list(self.values))
+
+
+def _accepts(constraint, value):
+    if constraint is None:
+        return value is None
+    if constraint == "boolean":
+        return _is_bool(value)
+    if constraint == "callable":
+        return callable(value)
+    if constraint == "random_state":
+        return value is None or (isinstance(value, Integral) and not _is_bool(value)
+                                 and 0 <= value < 2**32) \
+            or isinstance(value, (np.random.RandomState, np.random.Generator))
+    if constraint == "array-like":
+        return hasattr(value, "__len__") or hasattr(value, "__array__")
+    if isinstance(constraint, type):
+        return isinstance(value, constraint) and not (_is_bool(value) and constraint is not bool)
+    return constraint.accepts(value)
+
+
+def _describe(constraint):
+    names = {None: "None", "boolean": "a bool", "callable": "a callable",
+             "random_state": "None, an int in [0, 2**32 - 1] or a numpy random generator",
+             "array-like": "an array-like"}
+    if isinstance(constraint, str) or constraint is None:
+        return names[constraint]
+    if isinstance(constraint, type):
+        return f"an instance of {constraint.__name__}"
+    return str(constraint)
+
+
+def check_parameter(value, name, constraints, *, owner=None):
+    """Raise :class:`InvalidParameterError` unless ``value`` satisfies one of ``constraints``.
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    name : str
+        The parameter's name, used in the message.
+    constraints : list
+        Accepted forms, any of which may match: an :class:`Interval`, an :class:`Options`,
+        ``None``, a type, or one of the strings ``"boolean"``, ``"callable"``,
+        ``"random_state"``, ``"array-like"``.
+    owner : str, optional
+        The estimator or function the parameter belongs to, named in the message.
+
+    Returns
+    -------
+    value : object
+        ``value``, unchanged.
+    """
+    if any(_accepts(c, value) for c in constraints):
+        return value
+    if len(constraints) == 1:
+        wants = [_describe(constraints[0])]
+    else:  # options spelled out one by one: "'scale', 'auto' or a float >= 0"
+        wants = [w for c in constraints for w in (
+            [repr(v) for v in c.values] if isinstance(c, Options) else [_describe(c)])]
+    allowed = wants[0] if len(wants) == 1 else ", ".join(wants[:-1]) + " or " + wants[-1]
+    of = f" of {owner}" if owner else ""
+    raise InvalidParameterError(f"The '{name}' parameter{of} must be {allowed}; got {value!r}.")
+
+
+def validate_parameters(estimator):
+    """Check every parameter of ``estimator`` against its class's ``_parameter_constraints``.
+
+    Called first thing in ``fit``: a bad hyperparameter is reported before the data is read.
+    Parameters without an entry are not checked here (the estimator checks what depends on the
+    data, or on other parameters, itself).
+
+    Parameters
+    ----------
+    estimator : BaseEstimator
+        An estimator whose class defines ``_parameter_constraints``.
+
+    Returns
+    -------
+    params : dict
+        ``estimator.get_params(deep=False)``.
+    """
+    params = estimator.get_params(deep=False)
+    owner = type(estimator).__name__
+    for name, constraints in getattr(estimator, "_parameter_constraints", {}).items():
+        check_parameter(params[name], name, constraints, owner=owner)
+    return params
+
+
+def check_option(value, name, options, *, owner=None):
+    """Raise :class:`InvalidParameterError` unless ``value`` is one of ``options``.
 
     Parameters
     ----------
@@ -32,52 +225,139 @@ def check_option(value, name, options):
     name : str
         The parameter's name, used in the message.
     options : sequence
-        The allowed values.
+        The allowed values (strings or ``None``).
+    owner : str, optional
+        The estimator or function the parameter belongs to.
 
     Returns
     -------
     value : object
         ``value``, unchanged.
     """
-    if isinstance(value, str) or value is None:
-        if value in options:
-            return value
-    raise ValueError(
-        f"The '{name}' parameter must be one of {list(options)}; got {value!r}."
-    )
+    return check_parameter(value, name, [Options(options)], owner=owner)
 
 
-def check_positive_int(value, name):
-    """Check that ``value`` is an integer ``>= 1`` (``bool`` is refused)."""
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got a bool.")
-    check_scalar(value, name, Integral, min_val=1)
-    return int(value)
+def check_positive_int(value, name, *, owner=None):
+    """Check that ``value`` is an integer ``>= 1`` (``bool`` is refused).
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    name : str
+        The parameter's name, used in the message.
+    owner : str, optional
+        The estimator or function the parameter belongs to.
+
+    Returns
+    -------
+    int
+    """
+    return int(check_parameter(value, name, [Interval(Integral, 1, None)], owner=owner))
 
 
-def check_nonnegative_float(value, name, *, max_val=None, strict=False):
-    """Check that ``value`` is a real number ``>= 0`` (``> 0`` when ``strict``), ``<= max_val``."""
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be a float, got a bool.")
-    check_scalar(
-        value,
-        name,
-        Real,
-        min_val=0.0,
-        max_val=max_val,
-        include_boundaries=("right" if strict else "both") if max_val is not None
-        else ("neither" if strict else "left"),
-    )
-    if not math.isfinite(value):  # NaN passes the comparisons above
-        raise ValueError(f"{name} must be a finite number, got {value}.")
-    return float(value)
+def check_nonnegative_float(value, name, *, max_val=None, strict=False, owner=None):
+    """Check that ``value`` is a finite real ``>= 0`` (``> 0`` when ``strict``), ``<= max_val``.
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    name : str
+        The parameter's name, used in the message.
+    max_val : float, optional
+        An upper bound (included, or excluded when ``strict``).
+    strict : bool, default=False
+        Exclude the bounds.
+    owner : str, optional
+        The estimator or function the parameter belongs to.
+
+    Returns
+    -------
+    float
+    """
+    closed = ("neither" if strict else "both") if max_val is not None \
+        else ("neither" if strict else "left")
+    interval = Interval(Real, 0.0, max_val, closed=closed)
+    return float(check_parameter(value, name, [interval], owner=owner))
 
 
-def check_bool(value, name):
-    """Check that ``value`` is a ``bool``."""
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}.")
-    return value
+def check_bool(value, name, *, owner=None):
+    """Check that ``value`` is a ``bool``.
+
+    Parameters
+    ----------
+    value : object
+        The parameter's value.
+    name : str
+        The parameter's name, used in the message.
+    owner : str, optional
+        The estimator or function the parameter belongs to.
+
+    Returns
+    -------
+    bool
+    """
+    return bool(check_parameter(value, name, ["boolean"], owner=owner))
+
+
+def as_finite_array(a, name, *, ndim=None, shape=None, dtype=float):
+    """Convert ``a`` to an array and refuse NaN, infinities and wrong dimensions.
+
+    The one array check of the package's functions (the estimators use scikit-learn's
+    ``validate_data``, which does the same and more).
+
+    Parameters
+    ----------
+    a : array-like
+        The argument.
+    name : str
+        Its name, used in the messages.
+    ndim : int or tuple of int, optional
+        The accepted numbers of dimensions.
+    shape : tuple, optional
+        The expected shape; ``None`` entries match any length.
+    dtype : data-type, default=float
+        The dtype to convert to.
+
+    Returns
+    -------
+    ndarray
+    """
+    try:
+        arr = np.asarray(a, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of numbers; got {type(a).__name__} "
+                         f"({exc}).") from None
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, Integral) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{k}-D" for k in allowed)
+            raise ValueError(f"{name} must be {want}; got an array of shape {arr.shape}.")
+    if shape is not None and (len(shape) != arr.ndim or any(
+            s is not None and s != t for s, t in zip(shape, arr.shape))):
+        want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+        raise ValueError(f"{name} must have shape {want}; got {arr.shape}.")
+    if np.issubdtype(arr.dtype, np.inexact) and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return arr
+
+
+def check_callable(f, name):
+    """Raise :class:`InvalidParameterError` unless ``f`` is callable.
+
+    Parameters
+    ----------
+    f : object
+        The argument.
+    name : str
+        Its name, used in the message.
+
+    Returns
+    -------
+    f : callable
+    """
+    return check_parameter(f, name, ["callable"])
 
 
 def encode_class_labels(y, *, min_classes=2):
