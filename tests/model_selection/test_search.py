@@ -125,11 +125,11 @@ def test_bad_input_is_refused(diabetes):
         GridSearchCV(Ridge(), {"alpha": []}).fit(X, y)
     with pytest.raises(ValueError, match="non-empty sequence"):
         GridSearchCV(Ridge(), {"alpha": 1.0}).fit(X, y)
-    with pytest.raises(ValueError, match="scoring must be"):
+    with pytest.raises(ValueError, match="The 'scoring' parameter must be"):
         cross_val_score(Ridge(), X, y, scoring="mse")
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         cross_val_score(Ridge(), X, y[:-1])
-    with pytest.raises(ValueError, match="cv must be"):
+    with pytest.raises(ValueError, match="The 'cv' parameter must be"):
         cross_val_score(Ridge(), X, y, cv="five")
     X_nan = X.copy()
     X_nan[0, 0] = np.nan

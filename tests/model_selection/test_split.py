@@ -5,6 +5,7 @@ import pytest
 import sklearn.model_selection as skms
 
 from mlmath.model_selection import KFold, StratifiedKFold
+from mlmath.validation import InvalidParameterError
 
 
 def _folds(splitter, X, y=None):
@@ -68,10 +69,13 @@ def test_stratified_kfold_works_inside_sklearn_cross_val_score():
 
 
 def test_bad_parameters_and_data():
-    with pytest.raises(ValueError, match="n_splits must be an integer >= 2"):
+    with pytest.raises(InvalidParameterError,
+                       match="The 'n_splits' parameter of KFold must be an int >= 2; got 1."):
         KFold(1)
-    with pytest.raises(ValueError, match="n_splits must be an integer >= 2"):
-        KFold(2.5)
+    with pytest.raises(ValueError, match="'n_splits' parameter of StratifiedKFold"):
+        StratifiedKFold(2.5)
+    with pytest.raises(TypeError, match="'shuffle' parameter of KFold must be a bool"):
+        KFold(3, shuffle=1)
     with pytest.raises(ValueError, match="random_state has no effect"):
         KFold(3, random_state=0)
     with pytest.raises(ValueError, match="Cannot make n_splits=5 folds of 3"):

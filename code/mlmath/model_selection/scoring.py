@@ -3,6 +3,7 @@
 import numpy as np
 
 from mlmath import metrics
+from mlmath.validation import InvalidParameterError
 
 __all__ = ["get_scorer", "SCORERS"]
 
@@ -50,5 +51,6 @@ def get_scorer(scoring):
         return scoring
     if isinstance(scoring, str) and scoring in SCORERS:
         return SCORERS[scoring]
-    raise ValueError(f"scoring must be None, a callable or one of {sorted(SCORERS)}; "
-                     f"got {scoring!r}.")
+    raise InvalidParameterError(
+        f"The 'scoring' parameter must be None, a callable or one of {sorted(SCORERS)}; "
+        f"got {scoring!r}.")

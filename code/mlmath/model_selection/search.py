@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from mlmath.model_selection.scoring import get_scorer
 from mlmath.model_selection.split import KFold, StratifiedKFold
+from mlmath.validation import InvalidParameterError, check_parameter
 
 __all__ = ["parameter_grid", "check_cv", "cross_val_score", "GridSearchCV"]
 
@@ -37,17 +38,20 @@ def parameter_grid(param_grid):
     """
     grids = [param_grid] if isinstance(param_grid, Mapping) else list(param_grid)
     if not grids:
-        raise ValueError("param_grid is empty.")
+        raise InvalidParameterError("The 'param_grid' parameter is empty: give at least one "
+                                    "dict of parameter values.")
     combos = []
     for grid in grids:
         if not isinstance(grid, Mapping):
-            raise TypeError(f"param_grid must be a dict or a list of dicts; got {grid!r}.")
+            raise InvalidParameterError(
+                f"The 'param_grid' parameter must be a dict or a list of dicts; got {grid!r}.")
         names = sorted(grid)
         for name in names:
             values = grid[name]
             if isinstance(values, str) or not hasattr(values, "__len__") or len(values) == 0:
-                raise ValueError(f"param_grid[{name!r}] must be a non-empty sequence of "
-                                 f"values; got {values!r}.")
+                raise InvalidParameterError(
+                    f"The 'param_grid' parameter's entry {name!r} must be a non-empty sequence "
+                    f"of values; got {values!r}.")
         for values in itertools.product(*(grid[name] for name in names)):
             combos.append(dict(zip(names, values, strict=True)))
     return combos
@@ -64,14 +68,15 @@ def check_cv(cv, y, classifier):
     if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
         stratify = classifier and y is not None and type_of_target(y) in ("binary", "multiclass")
         return StratifiedKFold(int(cv)) if stratify else KFold(int(cv))
+    message = f"The 'cv' parameter must be an int, a splitter or an iterable of (train, test); " \
+        f"got {cv!r}."
     if isinstance(cv, str):
-        raise ValueError(f"cv must be an int, a splitter or an iterable of (train, test); "
-                         f"got {cv!r}.")
+        raise InvalidParameterError(message)
     if hasattr(cv, "split"):
         return cv
     if hasattr(cv, "__iter__"):
         return _Folds(list(cv))
-    raise ValueError(f"cv must be an int, a splitter or an iterable of (train, test); got {cv!r}.")
+    raise InvalidParameterError(message)
 
 
 class _Folds:
@@ -195,13 +200,12 @@ class GridSearchCV(MetaEstimatorMixin, BaseEstimator):
         -------
         self : GridSearchCV
         """
-        if not isinstance(self.refit, bool):
-            raise TypeError(f"refit must be a bool; got {type(self.refit).__name__}.")
+        check_parameter(self.refit, "refit", ["boolean"], owner="GridSearchCV")
         candidates = parameter_grid(self.param_grid)
         valid = self.estimator.get_params()
         for name in candidates[0]:
             if name not in valid:
-                raise ValueError(f"{name!r} is not a parameter of "
+                raise InvalidParameterError(f"{name!r} is not a parameter of "
                                  f"{type(self.estimator).__name__}; valid: {sorted(valid)}.")
         if y is not None:
             check_consistent_length(X, y)

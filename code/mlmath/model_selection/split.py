@@ -10,6 +10,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
+from mlmath.validation import Interval, InvalidParameterError, check_parameter
+
 __all__ = ["KFold", "StratifiedKFold", "n_samples"]
 
 
@@ -24,13 +26,14 @@ def n_samples(X):
 
 class _BaseKFold:
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
-        if isinstance(n_splits, bool) or not isinstance(n_splits, Integral) or n_splits < 2:
-            raise ValueError(f"n_splits must be an integer >= 2; got {n_splits!r}.")
-        if not isinstance(shuffle, bool):
-            raise TypeError(f"shuffle must be a bool; got {type(shuffle).__name__}.")
+        owner = type(self).__name__
+        check_parameter(n_splits, "n_splits", [Interval(Integral, 2, None)], owner=owner)
+        check_parameter(shuffle, "shuffle", ["boolean"], owner=owner)
+        check_parameter(random_state, "random_state", ["random_state"], owner=owner)
         if not shuffle and random_state is not None:
-            raise ValueError("random_state has no effect when shuffle=False: leave it None, or "
-                             "pass shuffle=True.")
+            raise InvalidParameterError(
+                "random_state has no effect when shuffle=False: leave it None, or pass "
+                "shuffle=True.")
         self.n_splits = int(n_splits)
         self.shuffle = shuffle
         self.random_state = random_state
