@@ -15,6 +15,7 @@ from mlmath.metrics import (
     precision_score,
     recall_score,
 )
+from mlmath.validation import InvalidParameterError
 
 SEEDS = range(6)
 
@@ -94,7 +95,7 @@ def test_labels_subset_and_zero_division():
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="average='binary' needs binary"):
         f1_score([0, 1, 2], [0, 1, 2])
-    with pytest.raises(ValueError, match="average must be"):
+    with pytest.raises(ValueError, match="The 'average' parameter must be"):
         f1_score([0, 1], [0, 1], average="samples")
     with pytest.raises(ValueError, match="different lengths"):
         accuracy_score([0, 1], [0])
@@ -106,6 +107,11 @@ def test_bad_input_is_refused():
         precision_score(["a", "b"], ["a", "b"])
     with pytest.raises(ValueError, match="normalize"):
         confusion_matrix([0, 1], [0, 1], normalize="rows")
+    # a bad parameter is reported even when the data is bad too
+    with pytest.raises(InvalidParameterError, match="'normalize' parameter of confusion_matrix"):
+        confusion_matrix([0, 1], [0], normalize="rows")
+    with pytest.raises(InvalidParameterError, match="'beta' parameter must be a float >= 0"):
+        fbeta_score([0, 1], [0, 1], beta=-1.0)
 
 
 def test_a_class_never_predicted_in_the_macro_averages():

@@ -1,8 +1,11 @@
 """Metrics of hard predictions: the confusion matrix and everything computed from it."""
 
+from numbers import Real
+
 import numpy as np
 
 from mlmath.metrics._validation import check_1d_pair, check_sample_weight_1d
+from mlmath.validation import Interval, check_option, check_parameter
 
 __all__ = [
     "confusion_matrix",
@@ -48,10 +51,9 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     -----
     Implements {eq}`eq-metrics-confusion` of the evaluation metrics chapter (and its K-class form).
     """
+    check_option(normalize, "normalize", [None, "true", "pred", "all"], owner="confusion_matrix")
     y_true, y_pred = check_1d_pair(y_true, y_pred)
     w = check_sample_weight_1d(sample_weight, len(y_true))
-    if normalize not in (None, "true", "pred", "all"):
-        raise ValueError(f"normalize must be None, 'true', 'pred' or 'all'; got {normalize!r}.")
     labels = _labels(y_true, y_pred, labels)
     k = len(labels)
     index = {label: i for i, label in enumerate(labels.tolist())}
@@ -118,11 +120,8 @@ def precision_recall_fscore_support(y_true, y_pred, *, beta=1.0, labels=None, po
     F-beta is defined when precision or recall is zero) and the averages
     {eq}`eq-metrics-averages` of the evaluation metrics chapter.
     """
-    if average not in (None, "binary", "micro", "macro", "weighted"):
-        raise ValueError("average must be None, 'binary', 'micro', 'macro' or 'weighted'; "
-                         f"got {average!r}.")
-    if not np.isfinite(beta) or beta < 0:
-        raise ValueError(f"beta must be a finite number >= 0; got {beta}.")
+    check_option(average, "average", [None, "binary", "micro", "macro", "weighted"])
+    check_parameter(beta, "beta", [Interval(Real, 0, None)])
     y_true, y_pred = check_1d_pair(y_true, y_pred)
     if average == "binary":
         present = np.union1d(y_true, y_pred)

@@ -1,5 +1,7 @@
 """Metrics of predicted probabilities: log-loss, the Brier score and the reliability curve."""
 
+from numbers import Integral
+
 import numpy as np
 
 from mlmath.metrics._validation import (
@@ -8,6 +10,7 @@ from mlmath.metrics._validation import (
     check_sample_weight_1d,
     has_default_positive,
 )
+from mlmath.validation import Interval, check_option, check_parameter
 
 __all__ = ["log_loss", "brier_score_loss", "calibration_curve"]
 
@@ -133,21 +136,19 @@ def calibration_curve(y_true, y_prob, *, pos_label=None, n_bins=5, strategy="uni
     The points of a reliability diagram: per bin, the ``f_g`` and ``o_g`` of the reliability
     term of {eq}`eq-metrics-murphy` in the evaluation metrics chapter.
     """
+    check_parameter(n_bins, "n_bins", [Interval(Integral, 1, None)], owner="calibration_curve")
+    check_option(strategy, "strategy", ["uniform", "quantile"], owner="calibration_curve")
     y_true, y_prob = check_1d_pair(y_true, y_prob, other_name="y_prob", numeric_other=True)
     if np.any(y_prob < 0) or np.any(y_prob > 1):
         raise ValueError("y_prob must hold probabilities in [0, 1].")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
-        raise ValueError(f"n_bins must be an integer >= 1; got {n_bins!r}.")
     classes = np.unique(y_true)
     if len(classes) > 2:
         raise ValueError(f"calibration_curve is binary; y_true has {len(classes)} classes.")
     positive = binary_targets(y_true, pos_label).astype(float)
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)
-    elif strategy == "quantile":
+    else:  # "quantile"
         edges = np.percentile(y_prob, np.linspace(0, 100, n_bins + 1))
-    else:
-        raise ValueError(f"strategy must be 'uniform' or 'quantile'; got {strategy!r}.")
     # Bin b holds edges[b] < p <= edges[b + 1]; the first bin also holds p == edges[0].
     bins = np.searchsorted(edges[1:-1], y_prob, side="left")
     count = np.bincount(bins, minlength=n_bins)

@@ -8,6 +8,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from mlmath.metrics._validation import binary_targets, check_1d_pair, check_sample_weight_1d
+from mlmath.validation import check_option
 
 __all__ = [
     "binary_counts_at_thresholds",
@@ -177,8 +178,7 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, multi
     if multi_class != "ovr":
         raise ValueError("y_score has one column per class: pass multi_class='ovr' for the "
                          "one-vs-rest average (multi_class='raise' refuses multiclass input).")
-    if average not in ("macro", "weighted"):
-        raise ValueError(f"average must be 'macro' or 'weighted'; got {average!r}.")
+    check_option(average, "average", ["macro", "weighted"], owner="roc_auc_score")
     classes = np.unique(y_true) if labels is None else np.asarray(labels)
     if y_score.shape != (len(y_true), len(classes)):
         raise ValueError(f"y_score must have shape ({len(y_true)}, {len(classes)}), one column "
