@@ -16,6 +16,7 @@ from timelimit import time_limit
 from mlmath.datasets import load_dataset, make_linear_regression
 from mlmath.supervised.linear_regression.coordinate_descent import (
     alpha_max,
+    cd_sweep,
     duality_gap,
     enet_coordinate_descent,
     enet_path,
@@ -185,3 +186,68 @@ def test_alpha_zero_that_cannot_converge_warns_about_the_gradient():
     X, y = X - X.mean(0), y - y.mean()
     with pytest.warns(ConvergenceWarning, match=r"alpha=0.*\|X_j\^T r\|"):
         enet_coordinate_descent(X, y, 0.0, max_iter=2, tol=1e-12)
+
+
+def python_sweep(X, r, w, col_sq, a, c, coordinates):
+    """One sweep of the coordinate update written as a plain NumPy loop (the former code)."""
+    n = X.shape[0]
+    for j in coordinates:
+        if col_sq[j] == 0.0:
+            continue
+        w_old = w[j]
+        z = X[:, j] @ r / n + col_sq[j] * w_old
+        w[j] = soft_threshold(z, a) / (col_sq[j] + c)
+        if w[j] != w_old:
+            r -= X[:, j] * (w[j] - w_old)
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.5, 0.0])
+def test_compiled_sweep_is_the_python_loop(rho):
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.standard_normal((40, 12)))
+    X[:, 3] = 0.0  # a zero column is skipped
+    y = rng.standard_normal(40)
+    col_sq = np.einsum("ij,ij->j", X, X) / 40
+    w0 = rng.standard_normal(12) * (rng.random(12) < 0.5)
+    w0[3] = 0.0
+    coords = rng.permutation(12)
+    w, r = w0.copy(), y - X @ w0
+    cd_sweep(X, r, w, col_sq, 0.1 * rho, 0.1 * (1 - rho), coords)
+    w_ref, r_ref = w0.copy(), y - X @ w0
+    python_sweep(X, r_ref, w_ref, col_sq, 0.1 * rho, 0.1 * (1 - rho), coords)
+    np.testing.assert_allclose(w, w_ref, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(r, r_ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(r, y - X @ w, atol=1e-12)  # the residual is kept up to date
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.7])
+def test_active_set_solution_is_certified_when_p_exceeds_n(rho):
+    # p >> n: most weights are zero, so the sweeps run mostly on the active set; the final
+    # full sweep and duality gap certify every coordinate, so the result is the twin's to tol.
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((50, 400))
+    y = X[:, :5] @ rng.standard_normal(5) + 0.3 * rng.standard_normal(50)
+    X, y = X - X.mean(0), y - y.mean()
+    alpha = 0.1 * alpha_max(X, y, rho)
+    w, gap, n_iter = enet_coordinate_descent(X, y, alpha, rho, tol=1e-10, max_iter=10_000)
+    assert gap <= 1e-10 * (y @ y) / 50 and gap == pytest.approx(duality_gap(X, y, w, alpha, rho))
+    ref = sk.ElasticNet(alpha=alpha, l1_ratio=rho, fit_intercept=False, tol=1e-12,
+                        max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(w, ref.coef_, atol=1e-6)
+    assert 0 < np.count_nonzero(w) < 50
+    # the same minimum as plain cyclic sweeps over every coordinate
+    w_full, r = np.zeros(400), y.copy()
+    col_sq = np.einsum("ij,ij->j", X, X) / 50
+    for _ in range(3000):
+        python_sweep(X, r, w_full, col_sq, alpha * rho, alpha * (1 - rho), range(400))
+    assert objective(X, y, w, alpha, rho) <= objective(X, y, w_full, alpha, rho) + 1e-9
+
+
+def test_path_with_active_sets_matches_sklearn_when_p_exceeds_n():
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((30, 300))
+    y = X[:, :4] @ np.array([2.0, -1.0, 1.5, 0.5]) + 0.1 * rng.standard_normal(30)
+    X, y = X - X.mean(0), y - y.mean()
+    alphas, coefs = lasso_path(X, y, alphas=20, eps=1e-2, tol=1e-10, max_iter=20_000)
+    _, ref, _ = sk.lasso_path(X, y, alphas=alphas, tol=1e-12, max_iter=100_000)
+    np.testing.assert_allclose(coefs, ref, atol=1e-5)

@@ -293,6 +293,63 @@ def test_sgd_runs_sklearns_iterations_for_l2_only(learning_rate):
     assert np.max(np.abs(ours.coef_ - theirs.coef_)) > 1e-6
 
 
+@pytest.mark.parametrize("penalty", ["l2", None])
+def test_sgd_sample_weight_runs_sklearns_weighted_iterations(penalty):
+    # scikit-learn multiplies each sample's gradient by its weight; with the same order of the
+    # samples the iterates agree to rounding.
+    X, y, _ = make_linear_regression(400, 6, noise=1.0, bias=2.0, random_state=4)
+    sw = np.random.default_rng(4).uniform(0.0, 3.0, 400)
+    same = dict(penalty=penalty, alpha=0.05, shuffle=False, tol=None, max_iter=4)
+    ours = SGDRegressor(**same).fit(X, y, sample_weight=sw)
+    theirs = sk.SGDRegressor(**same).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=0, atol=1e-12)
+
+
+def test_sgd_weight_two_is_a_duplicated_sample_in_expectation():
+    # Weight 2 doubles a sample's expected gradient, as a second copy does: without a penalty
+    # both runs approach the same minimiser, the weighted least-squares solution, and the
+    # twin (shuffling with its own generator) lands within the same SGD noise.
+    X, y, _ = make_linear_regression(600, 4, noise=0.5, bias=1.0, random_state=5)
+    sw = np.where(np.arange(600) % 3 == 0, 2.0, 1.0)
+    dup = np.repeat(np.arange(600), sw.astype(int))
+    kw = dict(penalty=None, tol=None, max_iter=60, learning_rate="invscaling", eta0=0.02,
+              power_t=0.5, random_state=0)
+    weighted = SGDRegressor(**kw).fit(X, y, sample_weight=sw)
+    duplicated = SGDRegressor(**kw).fit(X[dup], y[dup])
+    exact = sk.LinearRegression().fit(X, y, sample_weight=sw)
+    twin = sk.SGDRegressor(**kw).fit(X, y, sample_weight=sw)
+    for model in (weighted, duplicated, twin):
+        np.testing.assert_allclose(model.coef_, exact.coef_, atol=1e-2)
+        np.testing.assert_allclose(model.intercept_[0], exact.intercept_, atol=1e-2)
+    np.testing.assert_allclose(weighted.coef_, twin.coef_, atol=1e-2)
+    # and a zero weight is a removed sample for the objective the estimator stops on
+    unweighted = SGDRegressor(**kw).fit(X, y, sample_weight=np.ones(600))
+    np.testing.assert_array_equal(unweighted.coef_, SGDRegressor(**kw).fit(X, y).coef_)
+
+
+def test_sgd_shares_only_prediction_with_the_centring_models():
+    from mlmath.supervised.linear_regression.base import BaseLinearModel, LinearPredictorMixin
+
+    assert not issubclass(SGDRegressor, BaseLinearModel)
+    assert issubclass(SGDRegressor, LinearPredictorMixin)
+    assert issubclass(Ridge, LinearPredictorMixin)
+
+
+@pytest.mark.parametrize("est,params", [
+    (LinearRegression, {"solver": "cholesky"}), (Ridge, {"alpha": -1.0}),
+    (Lasso, {"alpha": -1.0}), (ElasticNet, {"l1_ratio": 2.0}), (SGDRegressor, {"eta0": 0.0}),
+])
+def test_parameters_are_checked_before_the_data(est, params):
+    from mlmath.validation import InvalidParameterError
+
+    X = np.full((5, 2), np.nan)
+    name = next(iter(params))
+    with pytest.raises(InvalidParameterError,
+                       match=f"The '{name}' parameter of {est.__name__} must be"):
+        est(**params).fit(X, np.ones(5))
+
+
 def _cumulative_penalty_sgd(X, y, alpha, rho, eta0, power_t, epochs):
     """Plain SGD with the cumulative l1 penalty as the linear regression chapter describes it."""
     n, d = X.shape
@@ -433,7 +490,8 @@ def test_invalid_hyperparameters_are_refused_by_name(est, params, match, data):
         est(**params).fit(*data)
 
 
-@pytest.mark.parametrize("est", [LinearRegression(), Ridge(), Lasso(), ElasticNet()], ids=repr)
+@pytest.mark.parametrize("est", [LinearRegression(), Ridge(), Lasso(), ElasticNet(),
+                                 SGDRegressor()], ids=repr)
 def test_bad_sample_weight_is_refused(est, data):
     X, y = data
     with pytest.raises(ValueError, match="sample_weight.shape"):

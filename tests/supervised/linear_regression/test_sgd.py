@@ -12,6 +12,7 @@ from mlmath.supervised.linear_regression.sgd import (
     penalised_objective,
     penalty_weights,
     sgd_epoch,
+    sgd_updates,
 )
 
 
@@ -83,3 +84,74 @@ def test_step_cap_bounds_the_batch_curvature():
     before = penalised_objective(Xb, y, w, b, alpha, 0.0, l2)
     after = penalised_objective(Xb, y, new_w, new_b, alpha, 0.0, l2)
     assert after <= before
+
+
+def numpy_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_size, etas,
+                order, sample_weight):
+    """The update loop written in NumPy, one vectorised batch at a time (the former code)."""
+    w = np.array(w, dtype=float)
+    for k, start in enumerate(range(0, order.size, batch_size)):
+        batch = order[start:start + batch_size]
+        Xb, yb, sb = X[batch], y[batch], sample_weight[batch]
+        residual = (Xb @ w + b - yb) * sb
+        if l2_weight > 0:
+            w *= 1.0 - etas[k] * alpha * l2_weight
+        w -= (etas[k] / yb.size) * (residual @ Xb)
+        if l1_weight > 0:
+            w = soft_threshold(w, etas[k] * alpha * l1_weight)
+        if fit_intercept:
+            b -= etas[k] * residual.sum() / yb.size
+    return w, b
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 8])
+@pytest.mark.parametrize("penalty,rho", [("l2", 0.15), ("l1", 0.15), ("elasticnet", 0.3),
+                                         (None, 0.5)])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_compiled_updates_are_the_numpy_loop(batch_size, penalty, rho, weighted):
+    rng = np.random.default_rng(2)
+    X, y = rng.standard_normal((23, 4)), rng.standard_normal(23)
+    sw = rng.uniform(0.0, 2.0, 23) if weighted else np.ones(23)
+    order = rng.permutation(23)
+    l1, l2 = penalty_weights(penalty, rho)
+    n_batches = -(-23 // batch_size)
+    etas = 0.05 / np.arange(1, n_batches + 1) ** 0.25
+    w0 = rng.standard_normal(4)
+    w = w0.copy()
+    b = sgd_updates(X, y, sw, w, 0.3, etas, order, batch_size, 0.1, l1, l2, True)
+    w_ref, b_ref = numpy_epoch(X, y, w0, 0.3, alpha=0.1, l1_weight=l1, l2_weight=l2,
+                               fit_intercept=True, batch_size=batch_size, etas=etas,
+                               order=order, sample_weight=sw)
+    np.testing.assert_allclose(w, w_ref, rtol=1e-12, atol=1e-14)
+    assert b == pytest.approx(b_ref, rel=1e-12, abs=1e-14)
+
+
+def test_weighted_step_is_the_gradient_of_the_weighted_loss():
+    rng = np.random.default_rng(3)
+    X, y, sw = rng.standard_normal((8, 3)), rng.standard_normal(8), rng.uniform(0, 3, 8)
+    w, b, alpha, eta = rng.standard_normal(3), -0.2, 0.1, 0.02
+    wt = torch.tensor(w, requires_grad=True)
+    bt = torch.tensor(b, requires_grad=True, dtype=torch.float64)
+    loss = (0.5 * torch.mean(torch.from_numpy(sw) * (torch.from_numpy(y) - torch.from_numpy(X) @ wt
+                                                     - bt) ** 2) + alpha / 2 * wt @ wt)
+    loss.backward()
+    new_w, new_b, _ = sgd_epoch(X, y, w.copy(), b, alpha=alpha, l1_weight=0.0, l2_weight=1.0,
+                                fit_intercept=True, batch_size=8,
+                                step=lambda t: np.full(np.shape(t), eta), t=0,
+                                order=np.arange(8), sample_weight=sw)
+    np.testing.assert_allclose(new_w, w - eta * wt.grad.numpy(), rtol=1e-12)
+    assert new_b == pytest.approx(b - eta * bt.grad.item(), rel=1e-12)
+    # and the objective the estimator monitors is that weighted loss
+    assert penalised_objective(X, y, w, b, alpha, 0.0, 1.0, sw) == pytest.approx(loss.item())
+
+
+def test_unit_weights_change_nothing():
+    rng = np.random.default_rng(4)
+    X, y = rng.standard_normal((30, 3)), rng.standard_normal(30)
+    kw = dict(alpha=0.1, l1_weight=0.3, l2_weight=0.7, fit_intercept=True, batch_size=4,
+              step=learning_rate_schedule("invscaling", 0.1, 0.25), t=5,
+              order=rng.permutation(30))
+    plain = sgd_epoch(X, y, np.zeros(3), 0.0, **kw)
+    unit = sgd_epoch(X, y, np.zeros(3), 0.0, sample_weight=np.ones(30), **kw)
+    np.testing.assert_array_equal(plain[0], unit[0])
+    assert plain[1:] == unit[1:]

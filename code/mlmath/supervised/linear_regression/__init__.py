@@ -5,11 +5,13 @@ Its tests are under ``tests/supervised/linear_regression/``.
 
 from mlmath.supervised.linear_regression.base import (
     BaseLinearModel,
+    LinearPredictorMixin,
     center_data,
     linear_class_scores,
 )
 from mlmath.supervised.linear_regression.coordinate_descent import (
     alpha_max,
+    cd_sweep,
     duality_gap,
     enet_coordinate_descent,
     enet_path,
@@ -39,14 +41,17 @@ from mlmath.supervised.linear_regression.sgd import (
     penalised_objective,
     penalty_weights,
     sgd_epoch,
+    sgd_updates,
 )
 
 __all__ = [
+    "LinearPredictorMixin",
     "BaseLinearModel",
     "center_data",
     "linear_class_scores",
     "soft_threshold",
     "duality_gap",
+    "cd_sweep",
     "enet_coordinate_descent",
     "alpha_max",
     "enet_path",
@@ -68,5 +73,6 @@ __all__ = [
     "penalty_weights",
     "learning_rate_schedule",
     "sgd_epoch",
+    "sgd_updates",
     "penalised_objective",
 ]

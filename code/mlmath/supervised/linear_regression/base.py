@@ -10,9 +10,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mlmath.validation import check_bool, check_sample_weight
+from mlmath.validation import check_sample_weight, validate_parameters
 
 __all__ = [
+    "LinearPredictorMixin",
     "BaseLinearModel",
     "center_data",
     "linear_class_scores",
@@ -63,22 +64,57 @@ def center_data(X, y, sample_weight, fit_intercept, *, order="C"):
     return Xw, yw, X_offset, y_offset
 
 
-class BaseLinearModel(RegressorMixin, BaseEstimator):
-    """Base class of the package's linear regressors (not an estimator on its own).
+class LinearPredictorMixin:
+    r"""What every fitted linear regressor shares: the prediction :math:`\vx^\top\vw + b`.
 
-    Subclasses implement ``_check_params()`` and ``_solve(X, y)``, which fits the centred,
-    weight-folded problem for one target and returns ``(w, info)``; ``info`` is a dict of extra
-    learned attributes (``n_iter``, ``dual_gap``). Multi-output ``y`` is solved column by column
-    unless the subclass sets ``_solves_multi_output = True``.
+    Needs the fitted attributes ``coef_`` (shape ``(n_features,)`` or
+    ``(n_targets, n_features)``) and ``intercept_``. Used by :class:`BaseLinearModel` and by
+    :class:`~mlmath.supervised.linear_regression.estimators.SGDRegressor`, which fits
+    differently (no centring, one target) and so shares nothing else with it.
+
+    Parameters
+    ----------
+    None
+        A mixin: the estimator's own ``__init__`` takes the parameters.
+    """
+
+    def predict(self, X):
+        r"""Predict with the fitted linear model, :math:`\hat y = \vx^\top\vw + b`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return X @ self.coef_.T + self.intercept_
+
+
+class BaseLinearModel(LinearPredictorMixin, RegressorMixin, BaseEstimator):
+    """Base class of the package's centring linear regressors (not an estimator on its own).
+
+    Subclasses declare ``_parameter_constraints`` (checked first in ``fit``) and implement
+    ``_solve(X, y)``, which fits the centred, weight-folded problem for one target and returns
+    ``(w, info)``; ``info`` is a dict of extra learned attributes (``n_iter``, ``dual_gap``).
+    Multi-output ``y`` is solved column by column unless the subclass sets
+    ``_solves_multi_output = True``.
+
+    Parameters
+    ----------
+    None
+        A base class: each subclass's ``__init__`` takes its parameters (every subclass has
+        ``fit_intercept``).
     """
 
     _normalize_sample_weight = False  # scale weights to sum to n_samples (the 1/(2n) losses)
     _solves_multi_output = False
     _ravel_single_target = False  # y of shape (n, 1): coef_ of shape (d,), as the twin does
     _center_order = "C"  # memory order of the centred copy of X that _solve receives
-
-    def _check_params(self):  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
 
     def _solve(self, X, y):  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
@@ -100,8 +136,7 @@ class BaseLinearModel(RegressorMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        self._check_params()
-        check_bool(self.fit_intercept, "fit_intercept")
+        validate_parameters(self)  # the parameters first, then the data
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
         sw = check_sample_weight(sample_weight, X.shape[0])
         if self._normalize_sample_weight:
@@ -125,22 +160,6 @@ class BaseLinearModel(RegressorMixin, BaseEstimator):
         for key, value in info.items():
             setattr(self, key + "_", value)
         return self
-
-    def predict(self, X):
-        """Predict with the fitted linear model, :math:`\\hat y = \\vx^\\top\\vw + b`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_.T + self.intercept_
-
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -15,15 +15,26 @@ applies the cumulative penalty of Tsuruoka, Tsujii and Ananiadou (2009) instead 
 step, so its ``"l1"`` and ``"elasticnet"`` iterates differ.
 """
 
+import numba
 import numpy as np
 
-from mlmath.supervised.linear_regression.coordinate_descent import soft_threshold
-
-__all__ = ["penalty_weights", "learning_rate_schedule", "sgd_epoch", "penalised_objective"]
+__all__ = ["penalty_weights", "learning_rate_schedule", "sgd_epoch", "sgd_updates",
+           "penalised_objective"]
 
 
 def penalty_weights(penalty, l1_ratio):
-    """Split a penalty into its l1 and l2 weights ``(w1, w2)``: ``R = w1 |w|_1 + w2/2 |w|^2``."""
+    """Split a penalty into its l1 and l2 weights ``(w1, w2)``: ``R = w1 |w|_1 + w2/2 |w|^2``.
+
+    Parameters
+    ----------
+    penalty : {"l2", "l1", "elasticnet"} or None
+    l1_ratio : float
+        The mix :math:`\rho` of ``"elasticnet"``.
+
+    Returns
+    -------
+    l1_weight, l2_weight : float
+    """
     return {
         None: (0.0, 0.0),
         "l2": (0.0, 1.0),
@@ -37,20 +48,125 @@ def learning_rate_schedule(learning_rate, eta0, power_t):
 
     ``"constant"``: :math:`\eta_t = \eta_0`; ``"invscaling"``: :math:`\eta_t = \eta_0 / t^{\beta}`
     with :math:`\beta` = ``power_t``. The returned function accepts an array of update counts.
+
+    Parameters
+    ----------
+    learning_rate : {"constant", "invscaling"}
+    eta0 : float
+        :math:`\eta_0 > 0`.
+    power_t : float
+        :math:`\beta \ge 0`.
+
+    Returns
+    -------
+    step : callable
+        :math:`t \mapsto \eta_t`.
     """
     if learning_rate == "constant":
         return lambda t: np.full(np.shape(t), float(eta0))
     return lambda t: eta0 / np.asarray(t, dtype=float) ** power_t
 
 
-def penalised_objective(X, y, w, b, alpha, l1_weight, l2_weight):
-    """The full objective J(w, b) on the data ``(X, y)``."""
+def penalised_objective(X, y, w, b, alpha, l1_weight, l2_weight, sample_weight=None):
+    r"""The full objective :math:`J(\vw, b)` on the data ``(X, y)``.
+
+    With sample weights :math:`\omega_i` the loss is :math:`\frac1n\sum_i \omega_i\frac12
+    (y_i - \vx_i^\top\vw - b)^2`, the objective whose stochastic gradients SGD follows when
+    each sample's gradient is scaled by its weight.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    w : ndarray of shape (n_features,)
+    b : float
+    alpha : float
+    l1_weight, l2_weight : float
+        The weights of the penalty's two parts (see :func:`penalty_weights`).
+    sample_weight : ndarray of shape (n_samples,), default=None
+        ``None`` gives every sample weight one.
+
+    Returns
+    -------
+    float
+    """
     r = y - X @ w - b
-    return 0.5 * np.mean(r**2) + alpha * (l1_weight * np.abs(w).sum() + 0.5 * l2_weight * w @ w)
+    loss = 0.5 * np.mean(r**2) if sample_weight is None else 0.5 * np.mean(sample_weight * r**2)
+    return loss + alpha * (l1_weight * np.abs(w).sum() + 0.5 * l2_weight * w @ w)
+
+
+@numba.njit(cache=True)
+def sgd_updates(X, y, sample_weight, w, b, etas, order, batch_size, alpha, l1_weight, l2_weight,
+                fit_intercept):
+    r"""The updates {eq}`eq-linreg-sgd-update` of one epoch, one mini-batch after another.
+
+    Batch :math:`k` is ``order[k * batch_size : (k + 1) * batch_size]`` and takes the step
+    ``etas[k]``. ``w`` is updated in place. The loop is compiled with numba because it is
+    inherently sequential (each update reads the weights the previous one wrote) and, with one
+    sample per update, a Python loop spends far more time in the interpreter than in the
+    :math:`O(d)` arithmetic of an update; compiled, it runs the same updates in the same order.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    sample_weight : ndarray of shape (n_samples,)
+        Each sample's gradient is multiplied by its weight (ones: plain SGD).
+    w : ndarray of shape (n_features,)
+        The weights, updated in place.
+    b : float
+    etas : ndarray of shape (n_batches,)
+        The step of each batch.
+    order : ndarray of int, shape (n_samples,)
+        The order in which samples are visited.
+    batch_size : int
+    alpha, l1_weight, l2_weight : float
+        The penalty :math:`\alpha(w_1\|\vw\|_1 + \tfrac{w_2}{2}\|\vw\|_2^2)`.
+    fit_intercept : bool
+
+    Returns
+    -------
+    b : float
+        The intercept after the epoch.
+    """
+    d = X.shape[1]
+    residual = np.empty(batch_size)  # (weighted) prediction errors of the batch
+    gradient = np.empty(d)  # sum_i residual_i x_i over the batch
+    for k in range(etas.size):
+        eta = etas[k]
+        start = k * batch_size
+        size = min(batch_size, order.size - start)
+        for m in range(size):  # residuals at the weights before this update
+            i = order[start + m]
+            prediction = 0.0
+            for j in range(d):
+                prediction += X[i, j] * w[j]
+            residual[m] = (prediction + b - y[i]) * sample_weight[i]
+        gradient[:] = 0.0
+        for m in range(size):
+            i = order[start + m]
+            for j in range(d):
+                gradient[j] += residual[m] * X[i, j]
+        if l2_weight > 0:
+            w *= 1.0 - eta * alpha * l2_weight
+        for j in range(d):
+            w[j] -= (eta / size) * gradient[j]
+        if l1_weight > 0:  # soft thresholding, {eq}`eq-linreg-soft-threshold`
+            gamma = eta * alpha * l1_weight
+            for j in range(d):
+                if w[j] > gamma:
+                    w[j] -= gamma
+                elif w[j] < -gamma:
+                    w[j] += gamma
+                else:
+                    w[j] = 0.0
+        if fit_intercept:
+            b -= eta * residual[:size].sum() / size
+    return b
 
 
 def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_size, step,
-              t, order):
+              t, order, sample_weight=None):
     r"""One pass over the data in mini-batches, in the order ``order``.
 
     For each mini-batch :math:`B` (update count :math:`t`, step :math:`\eta_t` from the
@@ -65,6 +181,10 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
         \textstyle\sum_{i\in B}(\vx_i^\top\vw + b - y_i)\vx_i + \alpha(1-\rho)\vw\big)\Big),
         \qquad
         b \leftarrow b - \eta_t\tfrac{1}{|B|}\textstyle\sum_{i\in B}(\vx_i^\top\vw + b - y_i).
+
+    The steps are computed here, the updates by the compiled loop :func:`sgd_updates`. With
+    sample weights :math:`\omega_i`, each sample's term in both sums is multiplied by
+    :math:`\omega_i` (scikit-learn's semantics) and so are its terms of :math:`L_B`.
 
     Parameters
     ----------
@@ -83,6 +203,8 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
         Updates made before this epoch.
     order : ndarray of shape (n_samples,)
         The order in which samples are visited.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Non-negative weight of each sample; ``None`` gives every sample weight one.
 
     Returns
     -------
@@ -91,32 +213,29 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     t : int
         Updates made after this epoch.
     """
-    w = np.array(w, dtype=float)  # updated in place below
+    X = np.ascontiguousarray(X, dtype=float)  # rows contiguous (no copy if they already are)
+    y = np.asarray(y, dtype=float)
+    sw = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
+    w = np.array(w, dtype=float)  # updated in place by sgd_updates
+    order = np.asarray(order, dtype=np.int64)
     starts = np.arange(0, order.size, batch_size)
     sizes = np.diff(np.append(starts, order.size))
     # Every step of the epoch at once: the schedule at t+1, t+2, ..., capped at 1/L_B with
-    # L_B = sum ||x_i||^2/|B| + 1 + alpha(1-rho) >= the batch Hessian's largest eigenvalue
-    # (trace of the data part plus the penalty's eigenvalue; not the Hessian's trace), since a
-    # larger step can overshoot the batch's minimum and diverge.
+    # L_B = sum w_i (||x_i||^2 + 1)/|B| + alpha(1-rho) >= the batch Hessian's largest
+    # eigenvalue (trace of the data part plus the penalty's eigenvalue; not the Hessian's
+    # trace), since a larger step can overshoot the batch's minimum and diverge.
     row_sq = np.einsum("ij,ij->i", X, X)[order]  # ||x_i||^2 in the visiting order
-    curvature = np.add.reduceat(row_sq, starts) / sizes + float(fit_intercept) + alpha * l2_weight
+    sw_order = sw[order]
+    curvature = (np.add.reduceat(sw_order * row_sq, starts) / sizes
+                 + float(fit_intercept) * np.add.reduceat(sw_order, starts) / sizes
+                 + alpha * l2_weight)
     if not np.all(np.isfinite(curvature)):
         raise FloatingPointError(
             "SGD cannot run: squared feature norms overflow float64; standardise the features "
             "(StandardScaler)."
         )
-    etas = np.minimum(step(t + 1 + np.arange(starts.size)), 1.0 / curvature).tolist()
-    for eta, start in zip(etas, starts.tolist()):
-        batch = order[start:start + batch_size]
-        Xb, yb = X[batch], y[batch]  # (|B|, d), (|B|,): copies of the batch's rows only
-        residual = Xb @ w  # (|B|,): the prediction error x_i^T w + b - y_i, built in place
-        residual += b
-        residual -= yb
-        if l2_weight > 0:
-            w *= 1.0 - eta * alpha * l2_weight
-        w -= (eta / yb.size) * (residual @ Xb)
-        if l1_weight > 0:
-            w = soft_threshold(w, eta * alpha * l1_weight)
-        if fit_intercept:
-            b -= eta * residual.sum() / yb.size
+    with np.errstate(divide="ignore"):  # a batch of zero weights: no cap (it does not move)
+        etas = np.minimum(step(t + 1 + np.arange(starts.size)), 1.0 / curvature)
+    b = sgd_updates(X, y, sw, w, float(b), etas, order, int(batch_size), float(alpha),
+                    float(l1_weight), float(l2_weight), bool(fit_intercept))
     return w, b, t + starts.size
