@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from mlmath.datasets import load_dataset, make_linear_regression, make_sine_regression
+from mlmath.validation import InvalidParameterError
 
 
 def test_make_linear_regression_is_seeded_and_follows_the_model():
@@ -24,10 +25,14 @@ def test_make_linear_regression_given_coef_and_bad_arguments():
     np.testing.assert_array_equal(coef, [1.0, -1.0])
     with pytest.raises(ValueError, match="coef must have shape"):
         make_linear_regression(10, 3, coef=[1.0, 2.0])
-    with pytest.raises(ValueError, match="n_samples"):
+    with pytest.raises(InvalidParameterError, match="The 'n_samples' parameter of "
+                       "make_linear_regression must be an int >= 1; got 0."):
         make_linear_regression(0, 2)
-    with pytest.raises(ValueError, match="noise"):
+    with pytest.raises(InvalidParameterError, match="The 'noise' parameter"):
         make_linear_regression(10, 2, noise=-1.0)
+    with pytest.raises(InvalidParameterError, match="The 'n_samples' parameter of "
+                       "make_sine_regression"):
+        make_sine_regression(2.5)
     with pytest.raises(ValueError, match="correlation"):
         make_linear_regression(10, 3, correlation=-0.6)  # not positive definite for d = 3
     with pytest.raises(ValueError, match="correlation"):
@@ -52,5 +57,8 @@ def test_load_dataset(name, shape):
 
 
 def test_load_dataset_unknown_name():
-    with pytest.raises(ValueError, match="Unknown dataset 'mnist'"):
+    with pytest.raises(InvalidParameterError, match="The 'name' parameter of load_dataset must "
+                       r"be one of \['breast_cancer', .*\]; got 'mnist'."):
         load_dataset("mnist")
+    with pytest.raises(InvalidParameterError, match="The 'standardize' parameter"):
+        load_dataset("iris", standardize="yes")

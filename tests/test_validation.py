@@ -182,9 +182,15 @@ def test_as_finite_array_names_the_argument():
         as_finite_array(np.ones((3, 1)), "A", shape=(2, None))
     with pytest.raises(ValueError, match="must be an array of numbers"):
         as_finite_array(["a"], "x")
+    with pytest.raises(ValueError, match="x must be real; got complex values"):
+        as_finite_array(np.array([1 + 2j]), "x")
+    with pytest.raises(ValueError, match="x must have at least 1 element; got 0"):
+        as_finite_array([], "x", min_size=1)
 
 
 def test_check_callable():
     assert check_callable(len, "f") is len
     with pytest.raises(InvalidParameterError, match="The 'f' parameter must be a callable"):
         check_callable(3, "f")
+    with pytest.raises(InvalidParameterError, match="'f' parameter of minimize must be"):
+        check_callable(3, "f", owner="minimize")

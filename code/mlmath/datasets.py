@@ -11,7 +11,9 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn import datasets as _skd
-from sklearn.utils import check_random_state, check_scalar
+from sklearn.utils import check_random_state
+
+from mlmath.validation import Interval, Options, as_finite_array, check_parameter
 
 __all__ = [
     "Dataset",
@@ -22,7 +24,17 @@ __all__ = [
 ]
 
 Dataset = namedtuple("Dataset", ["X", "y", "feature_names"])
-Dataset.__doc__ = """A bundled dataset: ``X`` (n_samples, n_features), ``y`` (n_samples,), names."""
+Dataset.__doc__ = """A bundled dataset.
+
+Parameters
+----------
+X : ndarray of shape (n_samples, n_features)
+    The features, as floats.
+y : ndarray of shape (n_samples,)
+    The targets (floats for a regression set, ints for a classification set).
+feature_names : list of str
+    One name per column of ``X``.
+"""
 
 _BUNDLED = {
     "diabetes": _skd.load_diabetes,
@@ -31,6 +43,9 @@ _BUNDLED = {
     "breast_cancer": _skd.load_breast_cancer,
     "digits": _skd.load_digits,
 }
+
+_COUNT = Interval(Integral, 1, None)
+_NONNEGATIVE = Interval(Real, 0, None, closed="left")
 
 
 def make_linear_regression(
@@ -73,12 +88,13 @@ def make_linear_regression(
     coef : ndarray of shape (n_features,)
         The true weights used.
     """
-    check_scalar(n_samples, "n_samples", Integral, min_val=1)
-    check_scalar(n_features, "n_features", Integral, min_val=1)
-    check_scalar(noise, "noise", Real, min_val=0.0)
-    check_scalar(bias, "bias", Real)
-    check_scalar(correlation, "correlation", Real, min_val=-1.0, max_val=1.0,
-                 include_boundaries="neither")
+    owner = "make_linear_regression"
+    check_parameter(n_samples, "n_samples", [_COUNT], owner=owner)
+    check_parameter(n_features, "n_features", [_COUNT], owner=owner)
+    check_parameter(noise, "noise", [_NONNEGATIVE], owner=owner)
+    check_parameter(bias, "bias", [Interval(Real, None, None)], owner=owner)
+    check_parameter(correlation, "correlation", [Interval(Real, -1, 1, closed="neither")],
+                    owner=owner)
     if n_features > 1 and correlation <= -1.0 / (n_features - 1):
         raise ValueError(
             f"correlation={correlation} makes the feature covariance singular for "
@@ -88,13 +104,7 @@ def make_linear_regression(
     if coef is None:
         coef = rng.standard_normal(n_features)
     else:
-        coef = np.asarray(coef, dtype=float)
-        if coef.shape != (n_features,):
-            raise ValueError(
-                f"coef must have shape ({n_features},), got {coef.shape}."
-            )
-        if not np.all(np.isfinite(coef)):
-            raise ValueError("coef contains NaN or infinity.")
+        coef = as_finite_array(coef, "coef", shape=(n_features,))
     cov = np.full((n_features, n_features), correlation)
     np.fill_diagonal(cov, 1.0)
     chol = np.linalg.cholesky(cov)
@@ -113,6 +123,7 @@ def make_sine_regression(n_samples=20, *, noise=0.3, random_state=None):
     noise : float, default=0.3
         Standard deviation of the Gaussian noise added to :math:`\sin(2\pi x)`.
     random_state : int, RandomState instance or None, default=None
+        Seed of every random draw.
 
     Returns
     -------
@@ -120,8 +131,8 @@ def make_sine_regression(n_samples=20, *, noise=0.3, random_state=None):
         Inputs drawn uniformly on :math:`[0, 1]`.
     y : ndarray of shape (n_samples,)
     """
-    check_scalar(n_samples, "n_samples", Integral, min_val=1)
-    check_scalar(noise, "noise", Real, min_val=0.0)
+    check_parameter(n_samples, "n_samples", [_COUNT], owner="make_sine_regression")
+    check_parameter(noise, "noise", [_NONNEGATIVE], owner="make_sine_regression")
     rng = check_random_state(random_state)
     x = rng.uniform(0.0, 1.0, n_samples)
     y = np.sin(2 * np.pi * x) + noise * rng.standard_normal(n_samples)
@@ -144,10 +155,8 @@ def load_dataset(name, *, standardize=False):
     Dataset
         Named tuple ``(X, y, feature_names)``.
     """
-    if name not in _BUNDLED:
-        raise ValueError(
-            f"Unknown dataset {name!r}; choose one of {sorted(_BUNDLED)}."
-        )
+    check_parameter(name, "name", [Options(sorted(_BUNDLED))], owner="load_dataset")
+    check_parameter(standardize, "standardize", ["boolean"], owner="load_dataset")
     bunch = _BUNDLED[name]()
     X = np.asarray(bunch.data, dtype=float)
     y = np.asarray(bunch.target)

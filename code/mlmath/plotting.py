@@ -34,7 +34,17 @@ BOOK_STYLE = {
 
 
 def use_book_style():
-    """Apply the book's matplotlib style (figure size, grid, fonts) to later figures."""
+    """Apply the book's matplotlib style (figure size, grid, fonts) to later figures.
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    None
+        ``matplotlib.rcParams`` is updated in place.
+    """
     mpl.rcParams.update(BOOK_STYLE)
 
 
@@ -105,6 +115,11 @@ def plot_fit_times(ax, sizes, times, *, xlabel="n (samples)"):
     times : dict of str to array-like of shape (n_sizes,)
         Seconds per fit for each labelled implementation.
     xlabel : str, default="n (samples)"
+
+    Returns
+    -------
+    None
+        The curves are drawn on ``ax``.
     """
     sizes = np.asarray(sizes, dtype=float)
     for label, t in times.items():
@@ -127,6 +142,11 @@ def plot_coefficient_path(ax, alphas, coefs, *, feature_names=None):
     coefs : array-like of shape (n_features, n_alphas)
     feature_names : list of str, default=None
         Legend labels; ``None`` labels nothing.
+
+    Returns
+    -------
+    None
+        The paths are drawn on ``ax``.
     """
     alphas = np.asarray(alphas, dtype=float)
     coefs = np.asarray(coefs, dtype=float)

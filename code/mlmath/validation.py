@@ -301,7 +301,7 @@ def check_bool(value, name, *, owner=None):
     return bool(check_parameter(value, name, ["boolean"], owner=owner))
 
 
-def as_finite_array(a, name, *, ndim=None, shape=None, dtype=float):
+def as_finite_array(a, name, *, ndim=None, shape=None, dtype=float, min_size=0):
     """Convert ``a`` to an array and refuse NaN, infinities and wrong dimensions.
 
     The one array check of the package's functions (the estimators use scikit-learn's
@@ -318,12 +318,16 @@ def as_finite_array(a, name, *, ndim=None, shape=None, dtype=float):
     shape : tuple, optional
         The expected shape; ``None`` entries match any length.
     dtype : data-type, default=float
-        The dtype to convert to.
+        The dtype to convert to. Complex input is refused (never silently made real).
+    min_size : int, default=0
+        The fewest elements accepted (1: refuse an empty array).
 
     Returns
     -------
     ndarray
     """
+    if np.iscomplexobj(a) and not np.issubdtype(np.dtype(dtype), np.complexfloating):
+        raise ValueError(f"{name} must be real; got complex values.")
     try:
         arr = np.asarray(a, dtype=dtype)
     except (TypeError, ValueError) as exc:
@@ -338,12 +342,15 @@ def as_finite_array(a, name, *, ndim=None, shape=None, dtype=float):
             s is not None and s != t for s, t in zip(shape, arr.shape))):
         want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
         raise ValueError(f"{name} must have shape {want}; got {arr.shape}.")
+    if arr.size < min_size:
+        raise ValueError(f"{name} must have at least {min_size} element"
+                         f"{'s' if min_size > 1 else ''}; got {arr.size}.")
     if np.issubdtype(arr.dtype, np.inexact) and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinity.")
     return arr
 
 
-def check_callable(f, name):
+def check_callable(f, name, *, owner=None):
     """Raise :class:`InvalidParameterError` unless ``f`` is callable.
 
     Parameters
@@ -352,12 +359,14 @@ def check_callable(f, name):
         The argument.
     name : str
         Its name, used in the message.
+    owner : str, optional
+        The function the argument belongs to, named in the message.
 
     Returns
     -------
     f : callable
     """
-    return check_parameter(f, name, ["callable"])
+    return check_parameter(f, name, ["callable"], owner=owner)
 
 
 def encode_class_labels(y, *, min_classes=2):

@@ -15,6 +15,7 @@ import torch
 
 from mlmath.numerics import logsumexp, sigmoid, softmax
 from mlmath.prerequisites import calculus as calc
+from mlmath.validation import InvalidParameterError
 
 torch.set_default_dtype(torch.float64)
 
@@ -363,29 +364,32 @@ def test_split_gain_is_nonnegative_without_any_penalty():
 
 def test_bad_input_numerical_derivatives():
     f = lambda x: float(np.sum(x**2))  # noqa: E731
-    with pytest.raises(TypeError, match="f must be callable"):
+    with pytest.raises(InvalidParameterError, match="The 'f' parameter must be a callable; got 3"):
         calc.numerical_gradient(3.0, np.ones(2))
     with pytest.raises(ValueError, match="x contains NaN"):
         calc.numerical_gradient(f, [1.0, np.nan])
     with pytest.raises(ValueError, match="x is empty"):
         calc.numerical_gradient(f, [])
-    with pytest.raises(TypeError, match="x must be a numeric"):
+    with pytest.raises(ValueError, match="x must be an array of numbers"):
         calc.numerical_gradient(f, ["a", "b"])
-    with pytest.raises(TypeError, match="x must be real"):
+    with pytest.raises(ValueError, match="x must be real; got complex values"):
         calc.numerical_gradient(f, [1j, 2.0])
-    with pytest.raises(ValueError, match="h must be a finite number > 0"):
+    with pytest.raises(ValueError, match="x must be real; got complex values"):
+        calc.numerical_gradient(f, np.array([1.0 + 1j, 2.0]))
+    with pytest.raises(InvalidParameterError, match="The 'h' parameter of numerical_gradient "
+                       "must be None or a float > 0; got 0.0."):
         calc.numerical_gradient(f, np.ones(2), h=0.0)
-    with pytest.raises(TypeError, match="h must be a real number"):
+    with pytest.raises(InvalidParameterError, match="The 'h' parameter"):
         calc.numerical_gradient(f, np.ones(2), h="small")
     with pytest.raises(ValueError, match="f must return a scalar"):
         calc.numerical_gradient(lambda x: x, np.ones(2))
-    with pytest.raises(ValueError, match="x must be a 1-D array"):
+    with pytest.raises(ValueError, match="x must be 1-D"):
         calc.numerical_hessian(f, np.ones((2, 2)))
-    with pytest.raises(ValueError, match="h must be a finite number > 0"):
+    with pytest.raises(InvalidParameterError, match="The 'h' parameter of numerical_jacobian"):
         calc.numerical_jacobian(np.sin, np.ones(2), h=-1.0)
     with pytest.raises(ValueError, match="fixed size"):
         calc.numerical_jacobian(lambda x: np.ones(int(x[0] > 1) + 1), np.ones(1))
-    with pytest.raises(TypeError, match="grad must be callable"):
+    with pytest.raises(InvalidParameterError, match="The 'grad' parameter must be a callable"):
         calc.check_gradient(f, None, np.ones(2))
     with pytest.raises(ValueError, match="grad must return an array of shape"):
         calc.check_gradient(f, lambda x: np.ones(3), np.ones(2))
@@ -397,9 +401,10 @@ def test_bad_input_boosting():
         calc.leaf_weight(g, np.ones(3))
     with pytest.raises(ValueError, match="h must be non-negative"):
         calc.leaf_weight(g, -h)
-    with pytest.raises(ValueError, match="alpha must be a finite number >= 0"):
+    with pytest.raises(InvalidParameterError, match="The 'alpha' parameter of leaf_weight must "
+                       "be a float >= 0; got -1.0."):
         calc.leaf_weight(g, h, alpha=-1.0)
-    with pytest.raises(TypeError, match="alpha must be a real number"):
+    with pytest.raises(InvalidParameterError, match="The 'alpha' parameter"):
         calc.leaf_weight(g, h, alpha=None)
     with pytest.raises(ValueError, match="g contains NaN"):
         calc.leaf_weight([np.inf, 1.0], [1.0, 1.0])
@@ -409,7 +414,8 @@ def test_bad_input_boosting():
         calc.split_gain(g, h, [1, 0, 1, 0])
     with pytest.raises(ValueError, match="at least one sample to each child"):
         calc.split_gain(g, h, np.ones(4, bool))
-    with pytest.raises(ValueError, match="min_split_loss must be a finite number >= 0"):
+    with pytest.raises(InvalidParameterError, match="The 'min_split_loss' parameter of "
+                       "split_gain must be a float >= 0; got -0.1."):
         calc.split_gain(g, h, np.arange(4) < 2, min_split_loss=-0.1)
-    with pytest.raises(TypeError, match="min_split_loss must be a real number"):
+    with pytest.raises(InvalidParameterError, match="The 'min_split_loss' parameter"):
         calc.split_gain(g, h, np.arange(4) < 2, min_split_loss="big")

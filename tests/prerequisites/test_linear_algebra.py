@@ -15,6 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from mlmath.prerequisites import linear_algebra as la
 from mlmath.supervised.linear_regression.least_squares import lstsq_svd
+from mlmath.validation import InvalidParameterError
 
 
 def random_symmetric(rng, eigenvalues):
@@ -305,9 +306,10 @@ def test_bad_input():
         la.power_iteration(good, return_history=1)
     with pytest.raises(ValueError, match="k must satisfy"):
         la.low_rank_approximation(good, 4)
-    with pytest.raises(TypeError, match="k must be an int"):
+    with pytest.raises(InvalidParameterError, match="The 'k' parameter of "
+                       "low_rank_approximation must be an int >= 0; got 1.5."):
         la.low_rank_approximation(good, 1.5)
-    with pytest.raises(TypeError, match="numeric"):
+    with pytest.raises(ValueError, match="A must be an array of numbers"):
         la.condition_number(np.array([["a"]]))
     with pytest.raises(ValueError, match="non-empty"):
         la.condition_number(np.zeros((0, 3)))

@@ -13,6 +13,7 @@ import pytest
 import scipy.stats
 
 from mlmath.prerequisites import probability as prob
+from mlmath.validation import InvalidParameterError
 
 
 def random_spd(rng, d, cond=20.0):
@@ -352,8 +353,12 @@ def test_running_mean_and_kolmogorov_refuse_bad_input():
         prob.running_mean([])
     with pytest.raises(ValueError, match="axis"):
         prob.running_mean(np.ones((2, 2)), axis=2)
-    with pytest.raises(TypeError, match="numeric"):
+    with pytest.raises(ValueError, match="x must be an array of numbers"):
         prob.running_mean(["a", "b"])
+    with pytest.raises(InvalidParameterError, match="The 'axis' parameter of running_mean"):
+        prob.running_mean(np.ones(2), axis=0.5)
+    with pytest.raises(InvalidParameterError, match="The 'cdf' parameter must be a callable"):
+        prob.kolmogorov_distance([0.0, 1.0], "norm")
     with pytest.raises(ValueError, match="cdf returned shape"):
         prob.kolmogorov_distance([0.0, 1.0], lambda x: 0.5)
     with pytest.raises(ValueError, match=r"values in \[0, 1\]"):

@@ -12,6 +12,7 @@ from mlmath.theory.bias_variance import (
     ridge_coef_mse,
     ridge_coef_mse_derivative,
 )
+from mlmath.validation import InvalidParameterError
 
 
 def sine(X):
@@ -223,7 +224,7 @@ def good_args():
 
 @pytest.mark.parametrize("name, value, error, match", [
     ("make_estimator", None, TypeError, "make_estimator"),
-    ("f", 3.0, TypeError, "f must be callable"),
+    ("f", 3.0, InvalidParameterError, "The 'f' parameter must be a callable; got 3.0."),
     ("sample_x", "uniform", TypeError, "sample_x"),
     ("noise_std", -1.0, ValueError, "noise_std"),
     ("noise_std", np.nan, ValueError, "noise_std"),
@@ -233,10 +234,14 @@ def good_args():
     ("n_datasets", True, TypeError, "n_datasets"),
     ("x_test", np.array([0.5, 0.6]), ValueError, "x_test"),
     ("x_test", np.array([[np.inf]]), ValueError, "x_test"),
-    ("x_test", np.array([["a"]]), TypeError, "x_test"),
+    ("x_test", np.array([["a"]]), ValueError, "x_test must be an array of numbers"),
     ("random_state", 0.5, TypeError, "random_state"),
-    ("random_state", True, TypeError, "random_state must be an int.*bool"),
-    ("random_state", np.False_, TypeError, "random_state must be an int.*bool"),
+    ("random_state", True, InvalidParameterError,
+     "The 'random_state' parameter of bias_variance_decomposition must be None, an int >= 0 "
+     "or an instance of Generator; got True."),
+    ("random_state", np.False_, InvalidParameterError, "The 'random_state' parameter"),
+    ("n_datasets", 1, InvalidParameterError,
+     "The 'n_datasets' parameter of bias_variance_decomposition must be an int >= 2; got 1."),
     ("sample_x", lambda m, rng: rng.uniform(size=m), ValueError, "sample_x"),
     ("f", lambda X: X, ValueError, "f\\(x_test\\)"),
 ])
@@ -272,9 +277,10 @@ def test_ridge_bias_variance_bad_input():
     X, w_star, X_test = linear_problem()
     with pytest.raises(ValueError, match="X_test"):
         ridge_bias_variance(X, w_star, 1.0, 0.1, X_test[:, :2])
-    with pytest.raises(ValueError, match="alpha"):
+    with pytest.raises(InvalidParameterError,
+                       match="The 'alpha' parameter of ridge_bias_variance must be a float >= 0"):
         ridge_bias_variance(X, w_star, 1.0, -0.1, X_test)
-    with pytest.raises(ValueError, match="X must be a non-empty 2-D"):
+    with pytest.raises(ValueError, match="X must be 2-D"):
         ridge_bias_variance(X[0], w_star, 1.0, 0.1, X_test)
     with pytest.raises(ValueError, match="singular"):
         ridge_bias_variance(np.hstack([X, X[:, :1]]), np.append(w_star, 1.0), 1.0, 0.0,

@@ -13,7 +13,7 @@ from numbers import Real
 
 import numpy as np
 
-from mlmath.numerics import _as_float_array
+from mlmath.validation import Interval, as_finite_array, check_callable, check_parameter
 
 __all__ = [
     "numerical_gradient",
@@ -31,31 +31,15 @@ EPS = np.finfo(np.float64).eps
 # input checks
 # ---------------------------------------------------------------------------------------------
 
-def _as_finite_array(x, name, *, ndim=None):
-    arr = _as_float_array(x, name).astype(np.float64)  # numeric and real, as in mlmath.numerics
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}.")
+def _point(x, name, *, ndim=None):
+    """``x`` as a finite, non-empty float array (a derivative needs a point to be taken at)."""
+    arr = as_finite_array(x, name, ndim=ndim)
     if arr.size == 0:
         raise ValueError(f"{name} is empty.")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinity.")
     return arr
 
 
-def _check_callable(f, name):
-    if not callable(f):
-        raise TypeError(f"{name} must be callable, got {type(f).__name__}.")
-
-
-def _check_step(h):
-    if h is None:
-        return None
-    if isinstance(h, bool) or not isinstance(h, Real):
-        raise TypeError(f"h must be a real number or None, got {type(h).__name__}.")
-    h = float(h)
-    if not np.isfinite(h) or h <= 0:
-        raise ValueError(f"h must be a finite number > 0, got {h}.")
-    return h
+_STEP = [None, Interval(Real, 0, None, closed="neither")]
 
 
 def _steps(x, h, power):
@@ -100,9 +84,9 @@ def numerical_gradient(f, x, h=None):
     Implements the central difference {eq}`eq-calc-central-difference` with the step
     {eq}`eq-calc-optimal-step` of the calculus chapter; costs ``2 x.size`` calls of ``f``.
     """
-    _check_callable(f, "f")
-    x = _as_finite_array(x, "x")
-    steps = _steps(x, _check_step(h), 1.0 / 3.0)
+    check_callable(f, "f")
+    x = _point(x, "x")
+    steps = _steps(x, check_parameter(h, "h", _STEP, owner="numerical_gradient"), 1.0 / 3.0)
     flat, hs = x.ravel(), steps.ravel()
     grad = np.empty(flat.size)
     for j in range(flat.size):
@@ -137,9 +121,9 @@ def numerical_jacobian(f, x, h=None):
     The layout is the Jacobian's {eq}`eq-calc-jacobian` (one row per output); each column is a
     central difference {eq}`eq-calc-central-difference`.
     """
-    _check_callable(f, "f")
-    x = _as_finite_array(x, "x")
-    steps = _steps(x, _check_step(h), 1.0 / 3.0)
+    check_callable(f, "f")
+    x = _point(x, "x")
+    steps = _steps(x, check_parameter(h, "h", _STEP, owner="numerical_jacobian"), 1.0 / 3.0)
     flat, hs = x.ravel(), steps.ravel()
     m = np.asarray(f(x), dtype=np.float64).size
     jac = np.empty((m, flat.size))
@@ -182,9 +166,9 @@ def numerical_hessian(f, x, h=None):
     in each coordinate; it is symmetric in :math:`(j, k)` as the Hessian
     {eq}`eq-calc-hessian` is. Costs :math:`2d(d+1)` calls of ``f``.
     """
-    _check_callable(f, "f")
-    x = _as_finite_array(x, "x", ndim=1)
-    hs = _steps(x, _check_step(h), 0.25)
+    check_callable(f, "f")
+    x = _point(x, "x", ndim=1)
+    hs = _steps(x, check_parameter(h, "h", _STEP, owner="numerical_hessian"), 0.25)
     d = x.size
     E = np.diag(hs)
     hess = np.empty((d, d))
@@ -222,8 +206,8 @@ def check_gradient(f, grad, x, h=None):
     -----
     The accuracy to expect is the bound {eq}`eq-calc-total-error` of the calculus chapter.
     """
-    _check_callable(grad, "grad")
-    x = _as_finite_array(x, "x")
+    check_callable(grad, "grad")
+    x = _point(x, "x")
     numeric = numerical_gradient(f, x, h)
     analytic = np.asarray(grad(x), dtype=np.float64)
     if analytic.shape != x.shape:
@@ -238,18 +222,16 @@ def check_gradient(f, grad, x, h=None):
 # the second-order step of boosting
 # ---------------------------------------------------------------------------------------------
 
-def _check_g_h(g, h, alpha):
-    g = _as_finite_array(g, "g", ndim=1)
-    h = _as_finite_array(h, "h", ndim=1)
+def _gradients_hessians(g, h, alpha, owner):
+    """The per-sample first and second derivatives of a convex loss, and the ridge weight."""
+    g = _point(g, "g", ndim=1)
+    h = _point(h, "h", ndim=1)
     if g.shape != h.shape:
         raise ValueError(f"g and h must have the same shape, got {g.shape} and {h.shape}.")
     if np.any(h < 0):
         raise ValueError("h must be non-negative (second derivatives of a convex loss).")
-    if isinstance(alpha, bool) or not isinstance(alpha, Real):
-        raise TypeError(f"alpha must be a real number, got {type(alpha).__name__}.")
-    alpha = float(alpha)
-    if not np.isfinite(alpha) or alpha < 0:
-        raise ValueError(f"alpha must be a finite number >= 0, got {alpha}.")
+    alpha = float(check_parameter(alpha, "alpha", [Interval(Real, 0, None, closed="left")],
+                                  owner=owner))
     return g, h, alpha
 
 
@@ -284,7 +266,7 @@ def leaf_weight(g, h, alpha=0.0):
     -----
     Implements {eq}`eq-calc-leaf-weight` of the calculus chapter (Chen and Guestrin, 2016).
     """
-    g, h, alpha = _check_g_h(g, h, alpha)
+    g, h, alpha = _gradients_hessians(g, h, alpha, "leaf_weight")
     G, H = g.sum(), h.sum()
     score = _leaf_score(G, H, alpha)
     return float(-G / (H + alpha)), float(-0.5 * score)
@@ -314,18 +296,14 @@ def split_gain(g, h, left, alpha=0.0, min_split_loss=0.0):
     -----
     Implements {eq}`eq-calc-split-gain` of the calculus chapter (Chen and Guestrin, 2016).
     """
-    g, h, alpha = _check_g_h(g, h, alpha)
+    g, h, alpha = _gradients_hessians(g, h, alpha, "split_gain")
     left = np.asarray(left)
     if left.dtype != np.bool_ or left.shape != g.shape:
         raise ValueError(f"left must be a boolean array of shape {g.shape}.")
     if left.all() or not left.any():
         raise ValueError("left must send at least one sample to each child.")
-    if isinstance(min_split_loss, bool) or not isinstance(min_split_loss, Real):
-        raise TypeError(f"min_split_loss must be a real number, got "
-                        f"{type(min_split_loss).__name__}.")
-    zeta = float(min_split_loss)
-    if not np.isfinite(zeta) or zeta < 0:
-        raise ValueError(f"min_split_loss must be a finite number >= 0, got {zeta}.")
+    zeta = float(check_parameter(min_split_loss, "min_split_loss",
+                                 [Interval(Real, 0, None, closed="left")], owner="split_gain"))
     scores = [_leaf_score(g[m].sum(), h[m].sum(), alpha) for m in (left, ~left)]
     parent = _leaf_score(g.sum(), h.sum(), alpha)
     return float(0.5 * (scores[0] + scores[1] - parent) - zeta)

@@ -16,8 +16,15 @@ import scipy.linalg
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from mlmath.prerequisites.optimization import _as_finite_matrix, _as_finite_vector
-from mlmath.validation import check_nonnegative_float, check_option, check_positive_int
+from mlmath.validation import (
+    Interval,
+    as_finite_array,
+    check_bool,
+    check_nonnegative_float,
+    check_option,
+    check_parameter,
+    check_positive_int,
+)
 
 __all__ = [
     "gram_schmidt",
@@ -66,8 +73,8 @@ def gram_schmidt(A, *, method="modified"):
     numpy.linalg.LinAlgError
         If a column of ``A`` is (numerically) a combination of the earlier ones.
     """
-    A = _as_finite_matrix(A, "A")
-    method = check_option(method, "method", ["modified", "classical"])
+    A = as_finite_array(A, "A", ndim=2)
+    method = check_option(method, "method", ["modified", "classical"], owner="gram_schmidt")
     n, d = A.shape
     if d == 0 or n < d:
         raise ValueError(f"A must have at least one column and n >= d; got shape {A.shape}.")
@@ -114,16 +121,16 @@ def projection_matrix(A, *, rtol=None):
     P : ndarray of shape (n, n)
         Symmetric and idempotent, with :math:`\mathbf{P}\mA = \mA`.
     """
-    A = _as_finite_matrix(A, "A")
+    A = as_finite_array(A, "A", ndim=2)
     if rtol is not None:
-        rtol = check_nonnegative_float(rtol, "rtol")
+        rtol = check_nonnegative_float(rtol, "rtol", owner="projection_matrix")
     U, s, _ = np.linalg.svd(A, full_matrices=False)
     U_r = U[:, s > _numerical_rank_cutoff(s, A.shape, rtol)]  # (n, r)
     return U_r @ U_r.T
 
 
 def _check_symmetric(A, name):
-    A = _as_finite_matrix(A, name)
+    A = as_finite_array(A, name, ndim=2)
     if A.shape[0] != A.shape[1] or A.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty square matrix, got shape {A.shape}.")
     if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * max(np.abs(A).max(), 1e-300)):
@@ -150,7 +157,7 @@ def rayleigh_quotient(A, x):
         A number between :math:`\lambda_{\min}(\mA)` and :math:`\lambda_{\max}(\mA)`.
     """
     A = _check_symmetric(A, "A")
-    x = _as_finite_vector(x, "x")
+    x = as_finite_array(x, "x", ndim=1)
     if x.shape != (A.shape[0],):
         raise ValueError(f"x must have shape ({A.shape[0]},), got {x.shape}.")
     xx = float(x @ x)
@@ -201,14 +208,13 @@ def power_iteration(A, *, v0=None, max_iter=1000, tol=1e-10, random_state=None,
     """
     A = _check_symmetric(A, "A")
     d = A.shape[0]
-    max_iter = check_positive_int(max_iter, "max_iter")
-    tol = check_nonnegative_float(tol, "tol")
-    if not isinstance(return_history, bool):
-        raise TypeError(f"return_history must be a bool, got {type(return_history).__name__}.")
+    max_iter = check_positive_int(max_iter, "max_iter", owner="power_iteration")
+    tol = check_nonnegative_float(tol, "tol", owner="power_iteration")
+    check_bool(return_history, "return_history", owner="power_iteration")
     if v0 is None:
         v = check_random_state(random_state).standard_normal(d)
     else:
-        v = _as_finite_vector(v0, "v0")
+        v = as_finite_array(v0, "v0", ndim=1)
         if v.shape != (d,):
             raise ValueError(f"v0 must have shape ({d},), got {v.shape}.")
     norm = np.linalg.norm(v)
@@ -259,9 +265,8 @@ def low_rank_approximation(A, k):
     -------
     A_k : ndarray of shape (n, d)
     """
-    A = _as_finite_matrix(A, "A")
-    if isinstance(k, bool) or not isinstance(k, Integral):
-        raise TypeError(f"k must be an int, got {type(k).__name__}.")
+    k = int(check_parameter(k, "k", [Interval(Integral, 0, None)], owner="low_rank_approximation"))
+    A = as_finite_array(A, "A", ndim=2)
     if not 0 <= k <= min(A.shape):
         raise ValueError(f"k must satisfy 0 <= k <= min(n, d) = {min(A.shape)}, got {k}.")
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
@@ -293,7 +298,7 @@ def condition_number(A):
     kappa : float
         At least 1; ``inf`` only when the computed :math:`s_{\min}` is exactly ``0.0``.
     """
-    A = _as_finite_matrix(A, "A")
+    A = as_finite_array(A, "A", ndim=2)
     if A.size == 0:
         raise ValueError(f"A must be non-empty, got shape {A.shape}.")
     s = scipy.linalg.svdvals(A, check_finite=False)

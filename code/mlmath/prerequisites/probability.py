@@ -13,7 +13,7 @@ import numpy as np
 import scipy.linalg
 from sklearn.utils import check_random_state
 
-from mlmath.prerequisites.optimization import _as_finite_matrix, _as_finite_vector
+from mlmath.validation import Interval, as_finite_array, check_callable, check_parameter
 
 __all__ = [
     "sample_mvn",
@@ -35,9 +35,9 @@ _PSD_RTOL = 1e-10
 
 def _check_mean_cov(mean, cov):
     """Validate a mean vector and a symmetric covariance matrix of matching size."""
-    mean = _as_finite_vector(mean, "mean")
+    mean = as_finite_array(mean, "mean", ndim=1)
     d = mean.shape[0]
-    cov = _as_finite_matrix(cov, "cov")
+    cov = as_finite_array(cov, "cov", ndim=2)
     if cov.shape != (d, d):
         raise ValueError(
             f"cov must have shape ({d}, {d}) to match mean of length {d}, got {cov.shape}."
@@ -124,9 +124,9 @@ def sample_mvn(mean, cov, n_samples, random_state=None):
     ValueError
         If ``cov`` is not symmetric, not positive semidefinite, or does not match ``mean``.
     """
+    n_samples = int(check_parameter(n_samples, "n_samples", [Interval(Integral, 1, None)],
+                                    owner="sample_mvn"))
     mean, cov = _check_mean_cov(mean, cov)
-    if isinstance(n_samples, bool) or not isinstance(n_samples, Integral) or n_samples < 1:
-        raise ValueError(f"n_samples must be an integer >= 1, got {n_samples!r}.")
     try:
         factor = np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
@@ -161,7 +161,7 @@ def mvn_logpdf(X, mean, cov):
     mean, cov = _check_mean_cov(mean, cov)
     d = mean.shape[0]
     single = np.ndim(X) == 1
-    X = _as_finite_matrix(np.atleast_2d(X) if single else X, "X")
+    X = as_finite_array(np.atleast_2d(X) if single else X, "X", ndim=2)
     if X.shape[1] != d:
         raise ValueError(f"X must have {d} columns to match mean, got shape {X.shape}.")
     L = _cholesky(cov)
@@ -235,8 +235,8 @@ def gaussian_conditional(mean, cov, idx_given, x_given):
         raise ValueError("idx_given must leave at least one coordinate unobserved.")
     free = np.setdiff1d(np.arange(d), given)
     single = np.ndim(x_given) <= 1
-    A = (_as_finite_vector(np.atleast_1d(x_given), "x_given")[None, :] if single
-         else _as_finite_matrix(x_given, "x_given"))
+    A = (as_finite_array(np.atleast_1d(x_given), "x_given", ndim=1)[None, :] if single
+         else as_finite_array(x_given, "x_given", ndim=2))
     if A.shape[1] != given.size:
         raise ValueError(
             f"x_given must have {given.size} entries per row, one per index of idx_given, "
@@ -273,17 +273,11 @@ def running_mean(x, axis=0):
     means : ndarray of the shape of ``x``
         Entry :math:`t - 1` along ``axis`` is the mean of the first :math:`t` draws.
     """
-    arr = np.asarray(x)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
-                                   or np.issubdtype(arr.dtype, np.bool_)):
-        raise TypeError(f"x must be a numeric array, got dtype {arr.dtype}.")
-    arr = arr.astype(np.float64)
+    check_parameter(axis, "axis", [Interval(Integral, None, None)], owner="running_mean")
+    arr = as_finite_array(x, "x")
     if arr.ndim == 0 or arr.size == 0:
         raise ValueError(f"x must be a non-empty array with at least one axis, got {arr.shape}.")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("x contains NaN or infinity.")
-    if (isinstance(axis, bool) or not isinstance(axis, Integral)
-            or not -arr.ndim <= axis < arr.ndim):
+    if not -arr.ndim <= axis < arr.ndim:
         raise ValueError(f"axis {axis} is out of range for x with {arr.ndim} dimensions.")
     counts = np.arange(1, arr.shape[axis] + 1, dtype=np.float64)
     shape = [1] * arr.ndim
@@ -314,7 +308,8 @@ def kolmogorov_distance(samples, cdf):
     distance : float
         In :math:`[0, 1]`.
     """
-    z = np.sort(_as_finite_vector(samples, "samples"))
+    check_callable(cdf, "cdf")
+    z = np.sort(as_finite_array(samples, "samples", ndim=1))
     F = np.asarray(cdf(z), dtype=np.float64)
     if F.shape != z.shape:
         raise ValueError(f"cdf returned shape {F.shape}; expected {z.shape}, one value per sample.")

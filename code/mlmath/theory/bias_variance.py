@@ -11,7 +11,14 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from mlmath.validation import check_nonnegative_float, check_positive_int
+from mlmath.validation import (
+    Interval,
+    as_finite_array,
+    check_callable,
+    check_nonnegative_float,
+    check_parameter,
+    check_positive_int,
+)
 
 __all__ = [
     "BiasVariance",
@@ -26,7 +33,7 @@ __all__ = [
 class BiasVariance:
     r"""The terms of the decomposition {eq}`eq-bv-decomposition` at each test point.
 
-    Attributes
+    Parameters
     ----------
     bias2 : ndarray of shape (n_test,)
         Squared bias :math:`(f(\vx) - \E_D\hat f_D(\vx))^2`.
@@ -74,47 +81,32 @@ class BiasVariance:
 # input checks
 # ---------------------------------------------------------------------------------------------
 
-def _as_finite_array(a, name, ndim):
-    arr = np.asarray(a)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
-                                   or np.issubdtype(arr.dtype, np.bool_)):
-        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}.")
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be real, got a complex array.")
-    arr = arr.astype(np.float64)
-    if arr.ndim != ndim or arr.size == 0:
+def _nonempty(a, name, ndim):
+    """``a`` as a finite, non-empty float array with ``ndim`` dimensions."""
+    arr = as_finite_array(a, name, ndim=ndim)
+    if arr.size == 0:
         raise ValueError(f"{name} must be a non-empty {ndim}-D array, got shape {arr.shape}.")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinity.")
     return arr
 
 
-def _check_callable(obj, name):
-    if not callable(obj):
-        raise TypeError(f"{name} must be callable, got {type(obj).__name__}.")
-    return obj
-
-
-def _check_alphas(alpha):
-    if isinstance(alpha, bool):
-        raise TypeError("alpha must be a real number or an array of them, got a bool.")
-    arr = np.asarray(alpha)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-        raise TypeError(f"alpha must be a real number or an array of them, got {alpha!r}.")
-    arr = arr.astype(np.float64)
-    if arr.ndim > 1 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError(f"alpha must be a finite number >= 0 or a 1-D array of them, "
-                         f"got {alpha!r}.")
+def _alphas(alpha, owner):
+    """One ridge strength ``>= 0``, or a 1-D array of them (to plot against alpha)."""
+    if np.ndim(alpha) == 0:
+        check_parameter(alpha, "alpha", [Interval(Real, 0, None, closed="left")], owner=owner)
+    arr = as_finite_array(alpha, "alpha", ndim=(0, 1))
+    if np.any(arr < 0):
+        raise ValueError(f"alpha must hold numbers >= 0, got {alpha!r}.")
     return arr
 
 
-def _check_ridge_inputs(X, coef, noise_std):
-    X = _as_finite_array(X, "X", 2)
-    coef = _as_finite_array(coef, "coef", 1)
+def _ridge_inputs(X, coef, noise_std, owner):
+    """The design, the true coefficients and the noise level of the ridge computations."""
+    noise_std = check_nonnegative_float(noise_std, "noise_std", owner=owner)
+    X = _nonempty(X, "X", 2)
+    coef = _nonempty(coef, "coef", 1)
     if coef.shape[0] != X.shape[1]:
         raise ValueError(f"coef must have X.shape[1] = {X.shape[1]} entries, "
                          f"got {coef.shape[0]}.")
-    noise_std = check_nonnegative_float(noise_std, "noise_std")
     return X, coef, noise_std
 
 
@@ -172,20 +164,16 @@ def bias_variance_decomposition(make_estimator, f, sample_x, noise_std, n_train,
     exactly; ``expected_error`` differs from ``bias2 + variance + noise`` only by Monte Carlo
     error (the cross term and the sample mean of :math:`\varepsilon^2`).
     """
-    _check_callable(make_estimator, "make_estimator")
-    _check_callable(f, "f")
-    _check_callable(sample_x, "sample_x")
-    noise_std = check_nonnegative_float(noise_std, "noise_std")
-    n_train = check_positive_int(n_train, "n_train")
-    n_datasets = check_positive_int(n_datasets, "n_datasets")
-    if n_datasets < 2:
-        raise ValueError(f"n_datasets must be at least 2 to measure a variance, got {n_datasets}.")
-    x_test = _as_finite_array(x_test, "x_test", 2)
-    if isinstance(random_state, (bool, np.bool_)):  # bool is an Integral: refuse it first
-        raise TypeError(f"random_state must be an int, a Generator or None, got a bool "
-                        f"({random_state!r}).")
-    if isinstance(random_state, Real) and not isinstance(random_state, Integral):
-        raise TypeError(f"random_state must be an int, a Generator or None, got {random_state!r}.")
+    owner = "bias_variance_decomposition"
+    for fn, name in ((make_estimator, "make_estimator"), (f, "f"), (sample_x, "sample_x")):
+        check_callable(fn, name)
+    noise_std = check_nonnegative_float(noise_std, "noise_std", owner=owner)
+    n_train = check_positive_int(n_train, "n_train", owner=owner)
+    n_datasets = int(check_parameter(n_datasets, "n_datasets", [Interval(Integral, 2, None)],
+                                     owner=owner))  # two data sets at least, for a variance
+    check_parameter(random_state, "random_state",
+                    [None, Interval(Integral, 0, None), np.random.Generator], owner=owner)
+    x_test = _nonempty(x_test, "x_test", 2)
     rng = np.random.default_rng(random_state)
 
     f_test = np.asarray(f(x_test), dtype=float)  # (n_test,)
@@ -246,9 +234,9 @@ def ridge_bias_variance(X, coef, noise_std, alpha, X_test):
     Implements {eq}`eq-bv-ridge-mean`, {eq}`eq-bv-ridge-cov` and {eq}`eq-bv-ridge-point` of the
     bias–variance chapter.
     """
-    X, coef, noise_std = _check_ridge_inputs(X, coef, noise_std)
-    alpha = check_nonnegative_float(alpha, "alpha")
-    X_test = _as_finite_array(X_test, "X_test", 2)
+    X, coef, noise_std = _ridge_inputs(X, coef, noise_std, "ridge_bias_variance")
+    alpha = check_nonnegative_float(alpha, "alpha", owner="ridge_bias_variance")
+    X_test = _nonempty(X_test, "X_test", 2)
     if X_test.shape[1] != X.shape[1]:
         raise ValueError(f"X_test must have {X.shape[1]} columns, got {X_test.shape[1]}.")
     gram = X.T @ X  # (d, d)
@@ -297,8 +285,8 @@ def ridge_coef_mse(X, coef, noise_std, alpha):
     -----
     Implements {eq}`eq-bv-ridge-mse` of the bias–variance chapter.
     """
-    X, coef, noise_std = _check_ridge_inputs(X, coef, noise_std)
-    alphas = _check_alphas(alpha)
+    X, coef, noise_std = _ridge_inputs(X, coef, noise_std, "ridge_coef_mse")
+    alphas = _alphas(alpha, "ridge_coef_mse")
     lam, c = _ridge_spectrum(X, coef)
     if lam.min() <= 1e-12 * max(lam.max(), 1.0):
         raise ValueError("X must have full column rank (X^T X has a zero eigenvalue).")
@@ -327,8 +315,8 @@ def ridge_coef_mse_derivative(X, coef, noise_std, alpha):
     -----
     Implements {eq}`eq-bv-ridge-mse-derivative` of the bias–variance chapter.
     """
-    X, coef, noise_std = _check_ridge_inputs(X, coef, noise_std)
-    alphas = _check_alphas(alpha)
+    X, coef, noise_std = _ridge_inputs(X, coef, noise_std, "ridge_coef_mse_derivative")
+    alphas = _alphas(alpha, "ridge_coef_mse_derivative")
     lam, c = _ridge_spectrum(X, coef)
     if lam.min() <= 1e-12 * max(lam.max(), 1.0):
         raise ValueError("X must have full column rank (X^T X has a zero eigenvalue).")

@@ -27,7 +27,15 @@ from mlmath.supervised.linear_regression.least_squares import (
     lstsq_svd,
     ridge_svd,
 )
-from mlmath.validation import check_nonnegative_float, check_option, check_positive_int
+from mlmath.validation import (
+    Interval,
+    as_finite_array,
+    check_callable,
+    check_nonnegative_float,
+    check_option,
+    check_parameter,
+    check_positive_int,
+)
 
 __all__ = [
     "gd_spectral_filter",
@@ -39,10 +47,9 @@ __all__ = [
 ]
 
 
-def _check_eigenvalues(eigenvalues):
-    lam = np.asarray(eigenvalues, dtype=float)
-    if not np.all(np.isfinite(lam)):
-        raise ValueError("eigenvalues must be finite (no NaN or inf).")
+def _eigenvalues(eigenvalues):
+    r"""Eigenvalues of :math:`\mX^\top\mX/n`: finite and non-negative (any shape)."""
+    lam = as_finite_array(eigenvalues, "eigenvalues")
     if np.any(lam < 0):
         raise ValueError(
             f"eigenvalues must be non-negative (those of X^T X / n), got min {lam.min():.3g}."
@@ -50,17 +57,7 @@ def _check_eigenvalues(eigenvalues):
     return lam
 
 
-def _check_n_iter(n_iter):
-    if isinstance(n_iter, bool) or not isinstance(n_iter, Integral):
-        raise TypeError(f"n_iter must be an int, got {type(n_iter).__name__}.")
-    if n_iter < 0:
-        raise ValueError(f"n_iter must be >= 0, got {n_iter}.")
-    return int(n_iter)
-
-
-def _check_data(X, y):
-    X, y = check_X_y(X, y, dtype=np.float64, y_numeric=True)
-    return X, y
+_N_ITER = [Interval(Integral, 0, None)]
 
 
 def gd_spectral_filter(eigenvalues, step_size, n_iter):
@@ -88,9 +85,10 @@ def gd_spectral_filter(eigenvalues, step_size, n_iter):
     -----
     Implements {eq}`eq-reg-gd-filter` of the regularisation chapter.
     """
-    lam = _check_eigenvalues(eigenvalues)
-    eta = check_nonnegative_float(step_size, "step_size", strict=True)
-    t = _check_n_iter(n_iter)
+    lam = _eigenvalues(eigenvalues)
+    eta = check_nonnegative_float(step_size, "step_size", strict=True,
+                                  owner="gd_spectral_filter")
+    t = int(check_parameter(n_iter, "n_iter", _N_ITER, owner="gd_spectral_filter"))
     return 1.0 - (1.0 - eta * lam) ** t
 
 
@@ -116,8 +114,8 @@ def ridge_spectral_filter(eigenvalues, alpha):
     -----
     Implements {eq}`eq-reg-ridge-filter` of the regularisation chapter.
     """
-    lam = _check_eigenvalues(eigenvalues)
-    alpha = check_nonnegative_float(alpha, "alpha")
+    lam = _eigenvalues(eigenvalues)
+    alpha = check_nonnegative_float(alpha, "alpha", owner="ridge_spectral_filter")
     denom = lam + alpha
     return np.divide(lam, denom, out=np.zeros_like(lam), where=denom > 0)
 
@@ -147,9 +145,8 @@ def spectral_filter_solution(X, y, spectral_filter):
     -----
     Implements {eq}`eq-reg-spectral-form` of the regularisation chapter.
     """
-    X, y = _check_data(X, y)
-    if not callable(spectral_filter):
-        raise TypeError("spectral_filter must be a callable mapping eigenvalues to factors.")
+    X, y = check_X_y(X, y, dtype=np.float64, y_numeric=True)
+    check_callable(spectral_filter, "spectral_filter")
     n = X.shape[0]
     U, s, Vt = np.linalg.svd(X, full_matrices=False)
     factors = np.asarray(spectral_filter(s**2 / n), dtype=float)
@@ -193,9 +190,10 @@ def early_stopping_path(X, y, step_size, n_iter):
     Implements {eq}`eq-reg-gd-iterate` of the regularisation chapter, by iterating the update
     rather than by the formula.
     """
-    X, y = _check_data(X, y)
-    eta = check_nonnegative_float(step_size, "step_size", strict=True)
-    T = _check_n_iter(n_iter)
+    X, y = check_X_y(X, y, dtype=np.float64, y_numeric=True)
+    eta = check_nonnegative_float(step_size, "step_size", strict=True,
+                                  owner="early_stopping_path")
+    T = int(check_parameter(n_iter, "n_iter", _N_ITER, owner="early_stopping_path"))
     L = lipschitz_constant(X)
     if L > 0 and eta >= 2.0 / L:
         raise ValueError(
@@ -242,9 +240,9 @@ def noise_augmented_least_squares(X, y, noise_std, *, n_copies=100, random_state
     -----
     The limit is {eq}`eq-reg-noise-objective` of the regularisation chapter.
     """
-    X, y = _check_data(X, y)
-    sigma = check_nonnegative_float(noise_std, "noise_std")
-    m = check_positive_int(n_copies, "n_copies")
+    X, y = check_X_y(X, y, dtype=np.float64, y_numeric=True)
+    sigma = check_nonnegative_float(noise_std, "noise_std", owner="noise_augmented_least_squares")
+    m = check_positive_int(n_copies, "n_copies", owner="noise_augmented_least_squares")
     rng = random_state if isinstance(random_state, np.random.Generator) \
         else check_random_state(random_state)
     n, d = X.shape
@@ -327,11 +325,11 @@ def penalty_for_radius(X, y, radius, *, penalty="l2", rtol=1e-9, max_iter=200):
     Implements the correspondence between {eq}`eq-reg-penalised` and {eq}`eq-reg-constrained`
     of the regularisation chapter.
     """
-    X, y = _check_data(X, y)
-    radius = check_nonnegative_float(radius, "radius", strict=True)
-    check_option(penalty, "penalty", ["l2", "l1"])
-    rtol = check_nonnegative_float(rtol, "rtol", strict=True)
-    max_iter = check_positive_int(max_iter, "max_iter")
+    X, y = check_X_y(X, y, dtype=np.float64, y_numeric=True)
+    radius = check_nonnegative_float(radius, "radius", strict=True, owner="penalty_for_radius")
+    check_option(penalty, "penalty", ["l2", "l1"], owner="penalty_for_radius")
+    rtol = check_nonnegative_float(rtol, "rtol", strict=True, owner="penalty_for_radius")
+    max_iter = check_positive_int(max_iter, "max_iter", owner="penalty_for_radius")
     w_ls = lstsq_svd(X, y)
     norm_ls = float(np.linalg.norm(w_ls) if penalty == "l2" else np.abs(w_ls).sum())
     if norm_ls <= radius:
