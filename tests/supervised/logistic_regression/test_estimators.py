@@ -19,6 +19,7 @@ from timelimit import time_limit
 
 from mlmath.datasets import load_dataset
 from mlmath.supervised.logistic_regression.estimators import LogisticRegression
+from mlmath.validation import InvalidParameterError
 
 
 def _data(name):
@@ -266,3 +267,54 @@ def test_data_that_cannot_be_squared_is_refused_by_name(solver, scale, match):
     with time_limit(10), pytest.raises(ValueError, match=rf"(?s){match}.*StandardScaler"):
         LogisticRegression(solver=solver).fit(X * scale, y)
 
+
+
+@pytest.mark.parametrize("name", ["synthetic-binary", "synthetic-4class"])
+@pytest.mark.parametrize("class_weight", [None, "balanced", "dict"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cholesky"])
+def test_class_weight_matches_scikit_learn(name, class_weight, weighted, solver):
+    X, y = _data(name)
+    keep = (y != 0) | (np.arange(len(y)) % 4 == 0)        # class 0 four times rarer
+    X, y = X[keep], y[keep]
+    if class_weight == "dict":
+        class_weight = {0: 3.0, 1: 0.5}                       # other classes weigh one
+    sw = np.random.default_rng(0).uniform(0.2, 2.0, len(y)) if weighted else None
+    ref = sk.LogisticRegression(C=0.3, class_weight=class_weight, tol=1e-10,
+                                max_iter=10_000).fit(X, y, sample_weight=sw)
+    ours = LogisticRegression(C=0.3, class_weight=class_weight, tol=1e-10, solver=solver,
+                              max_iter=10_000).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=2e-5)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=2e-5)
+
+
+def test_class_weight_is_a_sample_weight_per_class_and_string_labels_work():
+    X, y = _data("synthetic-4class")
+    labels = np.array(["a", "b", "c", "d"])[y]
+    cw = {"a": 2.0, "c": 0.25}
+    m1 = LogisticRegression(class_weight=cw, tol=1e-10, max_iter=1000).fit(X, labels)
+    sw = np.vectorize(lambda c: cw.get(c, 1.0))(labels)
+    m2 = LogisticRegression(tol=1e-10, max_iter=1000).fit(X, labels, sample_weight=sw)
+    np.testing.assert_allclose(m1.coef_, m2.coef_, atol=1e-12)
+
+
+@pytest.mark.parametrize("class_weight, match", [
+    ({5: 1.0}, "keys"),
+    ({0: -1.0}, r"class_weight\[0\]"),
+    ("balance", "class_weight"),
+    ({0: 0.0, 1: 0.0}, "zero for every sample"),
+])
+def test_bad_class_weight_is_refused_by_name(class_weight, match):
+    X, y = _data("synthetic-binary")
+    with pytest.raises(ValueError, match=match):
+        LogisticRegression(class_weight=class_weight).fit(X, y)
+
+
+def test_bad_parameters_are_reported_before_bad_data():
+    X, y = _data("synthetic-binary")
+    X = X.copy()
+    X[0, 0] = np.nan
+    with pytest.raises(InvalidParameterError, match="'C' parameter of LogisticRegression"):
+        LogisticRegression(C=0.0).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="l1_ratio"):
+        LogisticRegression(l1_ratio=0.5).fit(X, y)     # needs solver='fista'

@@ -7,6 +7,8 @@ against a direct evaluation of the cross-entropy, the gradients and Hessians aga
 Hessian's largest eigenvalue.
 """
 
+import tracemalloc
+
 import numpy as np
 import pytest
 import torch
@@ -174,6 +176,26 @@ def test_hessians_are_positive_semidefinite_and_definite_with_l2(seed):
     X1, y, sw, mask, theta = _multi_problem(seed, K=K)
     H = multinomial_hessian(theta, X1, sw, 0.5, K, mask)
     assert np.linalg.eigvalsh(H).min() > -1e-12
+
+
+def test_multinomial_hessian_peak_memory_is_o_of_n_d_plus_hessian_size():
+    # Assembled block by block, the Hessian needs O(n (D + K)) for the probabilities and one
+    # (n, D) temporary, plus its own (K D)^2 entries. The old code built two (n, K D) arrays
+    # (the products p_ik x_i and their weighted copy): 8.4 times this budget here.
+    rng = np.random.default_rng(0)
+    n, D, K = 20_000, 8, 8
+    X1 = rng.standard_normal((n, D))
+    sw = np.ones(n)
+    theta = 0.1 * rng.standard_normal(K * D)
+    budget = 8 * (n * (D + K) + (K * D) ** 2)             # bytes of that many float64
+    tracemalloc.start()
+    try:
+        H = multinomial_hessian(theta, X1, sw, 0.1, K)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 4 * budget, f"peak {peak / 1e6:.1f} MB > 4 x {budget / 1e6:.1f} MB"
+    np.testing.assert_allclose(H, H.T, rtol=1e-12, atol=1e-15)
 
 
 def test_multinomial_flat_directions_are_the_hessian_null_space_and_orthogonal_to_gradients():

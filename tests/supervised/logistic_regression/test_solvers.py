@@ -119,12 +119,31 @@ def test_newton_stops_when_the_predicted_decrease_is_at_rounding_level():
     assert -(g @ delta) <= 4 * np.finfo(float).eps * max(abs(fun(res.theta)[0]), 1.0)
 
 
-def test_newton_stops_halving_the_step_below_1e_12():
-    # a value that never decreases: the Armijo test always fails, so eta is halved until it
-    # falls below 1e-12 (2**-40) and that step is taken
+def test_newton_stops_unconverged_when_no_step_passes_the_armijo_test():
+    # a value that never decreases: the line search of the optimisation chapter tries
+    # eta = 1, 1/2, ..., 2**-40, none passes, and Newton stops where it is, not converged
+    # (the old inlined search took the step 2**-40 regardless)
     def fun(x):
         return 1.0, x - 1.0
 
-    res = newton(fun, lambda x: np.eye(2), np.zeros(2), tol=1e-8, max_iter=1)
-    np.testing.assert_allclose(res.theta, 2.0 ** -40 * np.ones(2), rtol=1e-12)
-    assert res.n_iter == 1 and not res.converged
+    res = newton(fun, lambda x: np.eye(2), np.zeros(2), tol=1e-8, max_iter=5)
+    np.testing.assert_array_equal(res.theta, np.zeros(2))
+    assert res.n_iter == 0 and not res.converged
+
+
+def test_newton_line_search_is_the_optimisation_chapters(monkeypatch):
+    # one copy of the Armijo search: newton calls mlmath.prerequisites.optimization's
+    import mlmath.supervised.logistic_regression.solvers as solvers
+
+    calls = []
+    real = solvers.backtracking_line_search
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solvers, "backtracking_line_search", spy)
+    fun, hess, H, c = _quadratic(3)
+    res = newton(fun, hess, np.zeros(len(c)), tol=1e-10)
+    assert res.converged and len(calls) == res.n_iter >= 1
+    assert calls[0]["c"] == 1e-4 and calls[0]["shrink"] == 0.5

@@ -247,7 +247,10 @@ def multinomial_hessian(theta, X1, sample_weight, alpha, n_classes, mask=None):
     Block :math:`(k, l)` is
     :math:`\frac{1}{n_\omega}\tilde\mX^\top
     \mathrm{diag}\big(\omega_i p_{ik}(\mathbb I[k = l] - p_{il})\big)\tilde\mX
-    + \alpha\,\mathbb I[k = l]\,\mI'`.
+    + \alpha\,\mathbb I[k = l]\,\mI'`. The Hessian is assembled block by block, so the
+    memory it needs beyond its own :math:`(K(d+1))^2` entries is one :math:`n \times (d+1)`
+    array, and the :math:`K(K+1)/2` blocks on and above the diagonal are computed, each in
+    :math:`O(n(d+1)^2)`.
 
     Parameters
     ----------
@@ -273,12 +276,14 @@ def multinomial_hessian(theta, X1, sample_weight, alpha, n_classes, mask=None):
         mask = np.ones_like(theta)
     P = np.exp(log_softmax(X1 @ Theta.T, axis=1))         # (n, K)
     sw = sample_weight / sample_weight.sum()              # (n,)
-    # -sum_i omega_i p_ik p_il x_i x_i^T for every (k, l): one (n, K D) matrix product.
-    M = (P[:, :, None] * X1[:, None, :]).reshape(n, K * D)  # rows p_i (x) x_i
-    H = -(M.T @ (sw[:, None] * M))
-    # + I[k = l] sum_i omega_i p_ik x_i x_i^T on the diagonal blocks.
-    for k in range(K):                                    # K blocks, each one O(n D^2)
-        blk = slice(k * D, (k + 1) * D)
-        H[blk, blk] += X1.T @ ((sw * P[:, k])[:, None] * X1)
+    H = np.empty((K * D, K * D))
+    # Block (k, j) is X^T diag(w) X with w_i = omega_i p_ik (I[k = j] - p_ij) / n_omega: one
+    # (n, D) temporary at a time, and only the K (K + 1) / 2 blocks with j >= k (H is symmetric).
+    for k in range(K):
+        for j in range(k, K):
+            w = sw * P[:, k] * ((k == j) - P[:, j])       # (n,)
+            blk = X1.T @ (w[:, None] * X1)                # (D, D), O(n D^2)
+            H[k * D:(k + 1) * D, j * D:(j + 1) * D] = blk
+            H[j * D:(j + 1) * D, k * D:(k + 1) * D] = blk.T
     H[np.diag_indices_from(H)] += alpha * mask
     return H

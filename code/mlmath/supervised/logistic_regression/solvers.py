@@ -12,6 +12,7 @@ import numpy as np
 import scipy.linalg
 import scipy.optimize
 
+from mlmath.prerequisites.optimization import backtracking_line_search
 from mlmath.supervised.linear_regression.coordinate_descent import soft_threshold
 
 __all__ = ["SolverResult", "lbfgs", "newton", "fista"]
@@ -89,16 +90,17 @@ def _newton_direction(H, g):
 
 
 def newton(fun, hess, theta0, *, tol=1e-4, max_iter=100, null_basis=None, history=False):
-    r"""Damped Newton's method with a backtracking (Armijo) line search.
+    r"""Damped Newton's method with the backtracking (Armijo) line search.
 
     Each iteration solves :math:`\nabla^2 J(\vtheta)\,\boldsymbol\delta = -\mathbf g` and takes
-    the largest step size :math:`\eta \in \{1, \frac12, \frac14, \dots\}` with
+    the largest step size :math:`\eta \in \{1, \frac12, \frac14, \dots, 2^{-40}\}` with
     :math:`J(\vtheta + \eta\boldsymbol\delta) \le J(\vtheta)
-    + 10^{-4}\, \eta\, \mathbf g^\top\boldsymbol\delta`, halving no further once
-    :math:`\eta < 10^{-12}` (that step is then taken).
+    + 10^{-4}\, \eta\, \mathbf g^\top\boldsymbol\delta`, found by the optimisation chapter's
+    :func:`~mlmath.prerequisites.optimization.backtracking_line_search`.
     Stops, reporting convergence, when :math:`\|\mathbf g\|_\infty \le` ``tol``, or when
     :math:`-\mathbf g^\top\boldsymbol\delta \le 4\epsilon_{\mathrm{mach}}\max(|J|, 1)`: the
     predicted decrease is at rounding level, and no step can be verified to lower :math:`J`.
+    Stops without convergence when no step size passes the test.
 
     Parameters
     ----------
@@ -127,6 +129,12 @@ def newton(fun, hess, theta0, *, tol=1e-4, max_iter=100, null_basis=None, histor
     theta = np.array(theta0, dtype=float)
     f, g = fun(theta)
     hist = [f] if history else []
+    last = {}                                           # the line search's latest evaluation
+
+    def value(th):
+        last["theta"], (last["f"], last["g"]) = th, fun(th)
+        return last["f"]
+
     for it in range(1, max_iter + 1):
         if np.max(np.abs(g)) <= tol:
             return SolverResult(theta, it - 1, True, hist)
@@ -137,14 +145,13 @@ def newton(fun, hess, theta0, *, tol=1e-4, max_iter=100, null_basis=None, histor
         slope = g @ delta                               # = -delta^T H delta < 0
         if -slope <= 4 * np.finfo(float).eps * max(abs(f), 1.0):
             return SolverResult(theta, it - 1, True, hist)
-        eta = 1.0                                       # step size, halved until Armijo holds
-        while True:
-            f_new, g_new = fun(theta + eta * delta)
-            if f_new <= f + 1e-4 * eta * slope or eta < 1e-12:
-                break
-            eta *= 0.5
-        theta = theta + eta * delta
-        f, g = f_new, g_new
+        try:
+            backtracking_line_search(value, g, theta, delta, f_w=f, c=1e-4, shrink=0.5,
+                                     max_halvings=40)
+        except RuntimeError:                            # no verifiable decrease: stop here
+            return SolverResult(theta, it - 1, False, hist)
+        # The search returns right after evaluating the accepted point: reuse J and its gradient.
+        theta, f, g = last["theta"], last["f"], last["g"]
         if history:
             hist.append(f)
     converged = bool(np.max(np.abs(g)) <= tol)
