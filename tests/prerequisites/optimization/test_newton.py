@@ -95,7 +95,32 @@ def test_newton_bad_arguments_are_refused():
         opt.newton_method(grad, grad, lambda w: np.eye(1), [1.0], damped="yes")
     with pytest.raises(ValueError, match="shape"):
         opt.newton_method(grad, grad, lambda w: np.eye(2), [1.0])
-    with pytest.raises(InvalidParameterError, match="The 'hess' parameter must be a callable"):
+    with pytest.raises(InvalidParameterError,
+                       match="The 'hess' parameter of newton_method must be a callable"):
         opt.newton_method(grad, grad, np.eye(1), [1.0])
     with pytest.raises(InvalidParameterError, match="The 'max_iter' parameter of newton_method"):
         opt.newton_method(grad, grad, lambda w: np.eye(1), [1.0], max_iter=-1)
+
+
+def test_newton_solver_mode_reports_instead_of_raising():
+    # full_output: the solvers' mode (logistic regression, the squared-hinge SVM)
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])
+    b = np.array([1.0, -1.0])
+    f = lambda w: 0.5 * w @ A @ w - b @ w
+    grad = lambda w: A @ w - b
+    res = opt.newton_method(f, grad, lambda w: A, np.zeros(2), tol=0.0, norm=np.inf,
+                            full_output=True)
+    # tol = 0 is never met: the rounding-level stop ends it, converged, at the minimiser
+    assert res.converged and len(res.steps) <= 3
+    np.testing.assert_allclose(res.path[-1], np.linalg.solve(A, b), rtol=1e-14)
+    np.testing.assert_allclose(res.values, [f(w) for w in res.path])
+    # a wrong gradient: no step passes the line search; reported, not raised
+    bad = opt.newton_method(f, lambda w: -grad(w), lambda w: A, np.zeros(2), max_halvings=5,
+                            full_output=True)
+    assert not bad.converged and len(bad.steps) == 0
+    with pytest.raises(RuntimeError, match="Armijo"):
+        opt.newton_method(f, lambda w: -grad(w), lambda w: A, np.zeros(2), max_halvings=5)
+    # the stopping norm: one entry above tol keeps it going under inf as under 2
+    stop = opt.newton_method(f, grad, lambda w: A, np.zeros(2), max_iter=0, tol=1.0,
+                             norm=np.inf, full_output=True)
+    assert stop.converged == (np.max(np.abs(grad(np.zeros(2)))) <= 1.0)

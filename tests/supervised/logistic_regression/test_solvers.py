@@ -131,18 +131,21 @@ def test_newton_stops_unconverged_when_no_step_passes_the_armijo_test():
     assert res.n_iter == 0 and not res.converged
 
 
-def test_newton_line_search_is_the_optimisation_chapters(monkeypatch):
-    # one copy of the Armijo search: newton calls mlmath.prerequisites.optimization's
+def test_newton_is_the_optimisation_chapters(monkeypatch):
+    # one copy of Newton's method and of the Armijo search: the solver runs
+    # mlmath.prerequisites.optimization.newton_method, whose line search is the chapter's
+    import mlmath.prerequisites.optimization.newton as chapter
     import mlmath.supervised.logistic_regression.solvers as solvers
 
     calls = []
-    real = solvers.backtracking_line_search
+    real = chapter.backtracking_line_search
 
     def spy(*args, **kwargs):
         calls.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(solvers, "backtracking_line_search", spy)
+    monkeypatch.setattr(chapter, "backtracking_line_search", spy)
+    assert solvers.newton_method is chapter.newton_method
     fun, hess, H, c = _quadratic(3)
     res = newton(fun, hess, np.zeros(len(c)), tol=1e-10)
     assert res.converged and len(calls) == res.n_iter >= 1

@@ -19,7 +19,11 @@ from mlmath.prerequisites.optimization.gradient_descent import (
     backtracking_line_search,
     gradient_descent,
 )
-from mlmath.prerequisites.optimization.newton import newton_method
+from mlmath.prerequisites.optimization.newton import (
+    NewtonResult,
+    cholesky_newton_direction,
+    newton_method,
+)
 from mlmath.prerequisites.optimization.objectives import logistic_objective
 from mlmath.prerequisites.optimization.quadratic_programming import (
     qp_dual_function,
@@ -28,6 +32,8 @@ from mlmath.prerequisites.optimization.quadratic_programming import (
 )
 
 __all__ = [
+    "NewtonResult",
+    "cholesky_newton_direction",
     "gradient_descent",
     "backtracking_line_search",
     "newton_method",

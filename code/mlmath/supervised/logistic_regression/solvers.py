@@ -12,7 +12,7 @@ import numpy as np
 import scipy.linalg
 import scipy.optimize
 
-from mlmath.prerequisites.optimization import backtracking_line_search
+from mlmath.prerequisites.optimization import cholesky_newton_direction, newton_method
 from mlmath.supervised.linear_regression.coordinate_descent import soft_threshold
 
 __all__ = ["SolverResult", "lbfgs", "newton", "fista"]
@@ -84,7 +84,7 @@ def lbfgs(fun, theta0, *, tol=1e-4, max_iter=100, history=False):
 def _newton_direction(H, g):
     # Cholesky when H is positive definite (the usual case); least squares otherwise.
     try:
-        return -scipy.linalg.cho_solve(scipy.linalg.cho_factor(H), g)
+        return cholesky_newton_direction(H, g)
     except np.linalg.LinAlgError:
         return -np.linalg.lstsq(H, g, rcond=None)[0]
 
@@ -92,6 +92,10 @@ def _newton_direction(H, g):
 def newton(fun, hess, theta0, *, tol=1e-4, max_iter=100, null_basis=None, history=False):
     r"""Damped Newton's method with the backtracking (Armijo) line search.
 
+    The optimisation chapter's
+    :func:`~mlmath.prerequisites.optimization.newton_method`, run in its solver mode
+    (``full_output=True``) with the stopping test on the largest gradient entry and a solve
+    that falls back to least squares on a singular Hessian.
     Each iteration solves :math:`\nabla^2 J(\vtheta)\,\boldsymbol\delta = -\mathbf g` and takes
     the largest step size :math:`\eta \in \{1, \frac12, \frac14, \dots, 2^{-40}\}` with
     :math:`J(\vtheta + \eta\boldsymbol\delta) \le J(\vtheta)
@@ -109,53 +113,51 @@ def newton(fun, hess, theta0, *, tol=1e-4, max_iter=100, null_basis=None, histor
     hess : callable
         ``hess(theta)`` returns the Hessian, of shape (n_params, n_params).
     theta0 : ndarray of shape (n_params,)
+        The starting point.
     tol : float, default=1e-4
+        Stop once the largest entry of the gradient is at most ``tol``.
     max_iter : int, default=100
+        The most iterations.
     null_basis : ndarray of shape (n_params, n_flat), default=None
         Orthonormal columns spanning directions along which the objective is constant (the
         Hessian's null space, orthogonal to every gradient). :math:`\mathbf N\mathbf N^\top`,
         with :math:`\mathbf N` this matrix, is added to the Hessian, which makes it invertible
         without changing the step.
     history : bool, default=False
+        Record the objective at every iterate.
 
     Returns
     -------
     SolverResult
+        The solution, the iterations run, whether it converged, and the recorded objectives.
 
     Notes
     -----
     Implements {prf:ref}`alg-logreg-newton` of the logistic regression chapter.
     """
-    theta = np.array(theta0, dtype=float)
-    f, g = fun(theta)
-    hist = [f] if history else []
-    last = {}                                           # the line search's latest evaluation
+    last = {}  # the latest evaluation: fun returns J and its gradient together
+
+    def evaluate(th):
+        if "theta" not in last or not np.array_equal(last["theta"], th):
+            last["theta"], (last["f"], last["g"]) = th, fun(th)
 
     def value(th):
-        last["theta"], (last["f"], last["g"]) = th, fun(th)
+        evaluate(th)
         return last["f"]
 
-    for it in range(1, max_iter + 1):
-        if np.max(np.abs(g)) <= tol:
-            return SolverResult(theta, it - 1, True, hist)
-        H = hess(theta)
-        if null_basis is not None:
-            H = H + null_basis @ null_basis.T
-        delta = _newton_direction(H, g)
-        slope = g @ delta                               # = -delta^T H delta < 0
-        if -slope <= 4 * np.finfo(float).eps * max(abs(f), 1.0):
-            return SolverResult(theta, it - 1, True, hist)
-        try:
-            backtracking_line_search(value, g, theta, delta, f_w=f, c=1e-4, shrink=0.5,
-                                     max_halvings=40)
-        except RuntimeError:                            # no verifiable decrease: stop here
-            return SolverResult(theta, it - 1, False, hist)
-        # The search returns right after evaluating the accepted point: reuse J and its gradient.
-        theta, f, g = last["theta"], last["f"], last["g"]
-        if history:
-            hist.append(f)
-    converged = bool(np.max(np.abs(g)) <= tol)
-    return SolverResult(theta, max_iter, converged, hist)
+    def gradient(th):
+        evaluate(th)
+        return last["g"]
+
+    def hessian(th):
+        H = hess(th)
+        return H if null_basis is None else H + null_basis @ null_basis.T
+
+    res = newton_method(value, gradient, hessian, np.array(theta0, dtype=float),
+                        max_iter=max_iter, tol=tol, norm=np.inf, solve=_newton_direction,
+                        max_halvings=40, full_output=True)
+    return SolverResult(res.path[-1], len(res.steps), res.converged,
+                        res.values.tolist() if history else [])
 
 
 def fista(fun, theta0, *, lipschitz, l1=0.0, l1_mask=None, tol=1e-4, max_iter=100,
