@@ -194,3 +194,25 @@ def test_check_callable():
         check_callable(3, "f")
     with pytest.raises(InvalidParameterError, match="'f' parameter of minimize must be"):
         check_callable(3, "f", owner="minimize")
+
+
+def test_class_weights_balanced_dict_and_refusals():
+    from sklearn.utils.class_weight import compute_class_weight
+
+    from mlmath.validation import class_weights
+
+    y = np.array(["a", "b", "b", "c", "c", "c"])
+    classes, y_enc = np.unique(y, return_inverse=True)
+    np.testing.assert_allclose(class_weights("balanced", classes, y_enc),
+                               compute_class_weight("balanced", classes=classes, y=y))
+    sw = np.array([1.0, 2.0, 2.0, 1.0, 1.0, 4.0])
+    balanced = class_weights("balanced", classes, y_enc, sw)
+    np.testing.assert_allclose(np.bincount(y_enc, weights=sw * balanced[y_enc]), sw.sum() / 3)
+    np.testing.assert_allclose(class_weights({"b": 3.0}, classes, y_enc), [1.0, 3.0, 1.0])
+    np.testing.assert_allclose(class_weights(None, classes, y_enc), np.ones(3))
+    with pytest.raises(InvalidParameterError, match=r"of SVC must have class labels as keys"):
+        class_weights({"z": 1.0}, classes, y_enc, owner="SVC")
+    with pytest.raises(InvalidParameterError, match=r"class_weight\['a'\]' parameter"):
+        class_weights({"a": -1.0}, classes, y_enc)
+    with pytest.raises(InvalidParameterError, match="'balanced'"):
+        class_weights("balance", classes, y_enc)

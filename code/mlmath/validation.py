@@ -33,6 +33,7 @@ __all__ = [
     "as_finite_array",
     "check_callable",
     "encode_class_labels",
+    "class_weights",
     "check_sample_weight",
     "check_squares_representable",
 ]
@@ -398,6 +399,55 @@ def encode_class_labels(y, *, min_classes=2):
             f"got {len(classes)} class: {classes.tolist()!r}."
         )
     return classes, y_encoded.reshape(-1).astype(np.intp)
+
+
+def class_weights(class_weight, classes, y_encoded, sample_weight=None, *, owner=None):
+    r"""The weight of each class, scikit-learn's ``class_weight`` parameter resolved.
+
+    ``"balanced"`` gives class :math:`k` the weight :math:`n_\omega / (K\,n_{\omega,k})`, with
+    :math:`n_{\omega,k}` the total weight of the samples of class :math:`k` (their number when
+    ``sample_weight`` is ``None``) and :math:`n_\omega` the total weight, so that every class
+    carries the same total weight :math:`n_\omega / K`; a dict gives its value to each class it
+    names and 1 to the others; ``None`` weighs every class 1. The classifiers multiply each
+    sample's weight (or, in the SVMs, its bound :math:`C`) by its class's weight.
+
+    Parameters
+    ----------
+    class_weight : dict, "balanced" or None
+        The estimator's parameter.
+    classes : ndarray of shape (n_classes,)
+        The sorted class labels (``classes_``).
+    y_encoded : ndarray of shape (n_samples,), dtype int
+        The index of each sample's class in ``classes``.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Weights the class totals of ``"balanced"`` (scikit-learn's LogisticRegression and
+        LinearSVC do; its SVC and trees count samples).
+    owner : str, optional
+        The estimator, named in the messages.
+
+    Returns
+    -------
+    ndarray of shape (n_classes,)
+        The weight of each class; index it by ``y_encoded`` for the samples'.
+    """
+    K = len(classes)
+    of = f" of {owner}" if owner else ""
+    if class_weight is None:
+        return np.ones(K)
+    if isinstance(class_weight, str):
+        check_option(class_weight, "class_weight", ["balanced"], owner=owner)
+        per_class = np.bincount(y_encoded, weights=sample_weight, minlength=K).astype(float)
+        with np.errstate(divide="ignore"):
+            return np.where(per_class > 0, per_class.sum() / (K * per_class), 0.0)
+    check_parameter(class_weight, "class_weight", [dict, None], owner=owner)
+    unknown = [key for key in class_weight if not np.any(classes == key)]
+    if unknown:
+        raise InvalidParameterError(
+            f"The 'class_weight' parameter{of} must have class labels as keys "
+            f"({classes.tolist()!r}); got the keys {unknown!r}.")
+    return np.array([check_parameter(class_weight.get(c, 1.0), f"class_weight[{c!r}]",
+                                     [Interval(Real, 0.0, None, closed="left")], owner=owner)
+                     for c in classes.tolist()], dtype=float)
 
 
 def check_sample_weight(sample_weight, n_samples):

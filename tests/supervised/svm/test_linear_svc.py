@@ -1,6 +1,7 @@
 """Tests of mlmath.supervised.svm.linear_svc: the objectives' gradients against finite differences,
-strong duality between the primal and the duals, the Newton solver's optimality, LinearSVC
-against liblinear (coefficients with both sides converged tightly, accuracy at the defaults)."""
+strong duality between the primal and the duals, the Newton and dual coordinate descent solvers'
+optimality, LinearSVC against liblinear (coefficients with both sides converged tightly, with
+sample and class weights, accuracy at the defaults), parameter validation."""
 
 import numpy as np
 import pytest
@@ -14,11 +15,13 @@ from timelimit import time_limit
 
 from mlmath.supervised.svm.linear_svc import (
     LinearSVC,
+    dual_coordinate_descent,
     hinge_dual,
     squared_hinge_dual,
     squared_hinge_newton,
     squared_hinge_primal,
 )
+from mlmath.validation import InvalidParameterError
 
 
 def _scaled(loader):
@@ -68,9 +71,9 @@ def test_newton_reaches_a_stationary_point_and_strong_duality():
 
 
 PRIMAL = [dict(), dict(C=0.05), dict(intercept_scaling=10.0), dict(fit_intercept=False)]
-DUAL = [dict(dual=True), dict(loss="hinge")]  # L-BFGS-B over n variables: the smaller sets
-CASES = ([(data, p) for data in DATASETS for p in PRIMAL]
-         + [(data, p) for data in ["iris", "wine", "blobs"] for p in DUAL])
+DUAL = [dict(dual=True), dict(loss="hinge"), dict(loss="hinge", C=0.05),
+        dict(loss="hinge", fit_intercept=False)]
+CASES = [(data, p) for data in DATASETS for p in PRIMAL + DUAL]
 
 
 @pytest.mark.parametrize("data,params", CASES,
@@ -78,7 +81,7 @@ CASES = ([(data, p) for data in DATASETS for p in PRIMAL]
                               for d, p in CASES])
 def test_linear_svc_matches_liblinear(data, params):
     X, y = DATASETS[data]()
-    ours = LinearSVC(tol=1e-10, max_iter=100_000, **params).fit(X, y)
+    ours = LinearSVC(tol=1e-10, max_iter=100_000, random_state=0, **params).fit(X, y)
     ref = sk.LinearSVC(tol=1e-10, max_iter=100_000, **params).fit(X, y)
     assert ours.coef_.shape == ref.coef_.shape
     # both solve the same strongly convex problem to 1e-10: coefficients agree to 1e-4
@@ -134,17 +137,26 @@ def test_max_iter_warns():
 
 
 @pytest.mark.parametrize("params,match", [
-    (dict(C=0.0), "C"), (dict(penalty="l1"), "penalty"), (dict(loss="log"), "loss"),
-    (dict(multi_class="crammer_singer"), "multi_class"), (dict(tol=-1.0), "tol"),
-    (dict(dual="yes"), "dual"), (dict(loss="hinge", dual=False), "dual"),
-    (dict(intercept_scaling=0.0), "intercept_scaling"), (dict(max_iter=0), "max_iter"),
+    (dict(C=0.0), "'C' parameter of LinearSVC must be a float > 0; got 0.0"),
+    (dict(penalty="l1"), "'penalty'"), (dict(loss="log"), "'loss'"),
+    (dict(multi_class="crammer_singer"), "'multi_class'"), (dict(tol=-1.0), "'tol'"),
+    (dict(dual="yes"), "'dual' parameter of LinearSVC must be 'auto' or a bool; got 'yes'"),
+    (dict(loss="hinge", dual=False), "'dual' parameter of LinearSVC must be True or 'auto'"),
+    (dict(intercept_scaling=0.0), "'intercept_scaling'"), (dict(max_iter=0), "'max_iter'"),
+    (dict(fit_intercept=1), "'fit_intercept' parameter of LinearSVC must be a bool"),
+    (dict(class_weight="auto"), "'class_weight'"), (dict(random_state="x"), "'random_state'"),
 ])
-def test_invalid_parameters_are_refused_by_name(params, match):
+def test_invalid_parameters_are_refused_by_name_before_the_data(params, match):
     X, y = DATASETS["iris"]()
-    with pytest.raises(ValueError, match=match):
-        LinearSVC(**params).fit(X, y)
-    with pytest.raises(TypeError, match="fit_intercept"):
-        LinearSVC(fit_intercept=1).fit(X, y)
+    for data in [X, np.full_like(X, np.nan)]:  # the parameter is reported even on bad data
+        with pytest.raises(InvalidParameterError, match=match):
+            LinearSVC(**params).fit(data, y)
+
+
+def test_unknown_class_weight_labels_are_refused():
+    X, y = DATASETS["iris"]()
+    with pytest.raises(InvalidParameterError, match="class_weight"):
+        LinearSVC(class_weight={7: 2.0}).fit(X, y)
 
 
 def test_bad_input():
@@ -180,3 +192,67 @@ def test_ordinary_scales_are_accepted_and_unchanged():
     # the same problem rescaled: w -> w / 1e100 and C -> C / 1e200 multiply the objective
     scaled = LinearSVC(fit_intercept=False, C=1e-200).fit(X * 1e100, y)
     np.testing.assert_allclose(scaled.coef_ * 1e100, ours.coef_, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("loss", ["hinge", "squared_hinge"])
+def test_dual_coordinate_descent_satisfies_kkt_and_strong_duality(loss):
+    # At the solution every projected gradient vanishes (to tol) and the primal objective
+    # equals the dual one: the derivation of the clipped one-variable update, checked.
+    C = np.where(y_small > 0, 0.7, 1.3) * rng.uniform(0.5, 2.0, 40)  # one C_i per sample
+    hinge = loss == "hinge"
+    upper = C if hinge else np.full(40, np.inf)
+    diag = np.zeros(40) if hinge else 0.5 / C
+    a, w, n_epochs = dual_coordinate_descent(X_small, y_small, upper, diag, 1e-12, 100_000,
+                                              np.random.default_rng(0))
+    assert n_epochs < 100_000 and np.all((a >= 0) & (a <= upper))
+    np.testing.assert_allclose(X_small.T @ (a * y_small), w, atol=1e-10)
+    G = y_small * (X_small @ w) - 1.0 + diag * a
+    pg = np.where(a == 0, np.minimum(G, 0), np.where(a == upper, np.maximum(G, 0), G))
+    assert np.abs(pg).max() <= 1e-10
+    r = np.maximum(1.0 - y_small * (X_small @ w), 0.0)
+    if hinge:
+        primal, dual = 0.5 * w @ w + C @ r, -hinge_dual(a, X_small, y_small)[0]
+    else:
+        primal, dual = squared_hinge_primal(w, X_small, y_small, C)[0], \
+            -squared_hinge_dual(a, X_small, y_small, C)[0]
+        w_newton, _ = squared_hinge_newton(X_small, y_small, C, tol=1e-12)
+        np.testing.assert_allclose(w, w_newton, atol=1e-8)
+    np.testing.assert_allclose(primal, dual, rtol=1e-9)
+
+
+def test_dual_coordinate_descent_is_reproducible_with_random_state():
+    X, y = DATASETS["wine"]()
+    first = LinearSVC(loss="hinge", random_state=3).fit(X, y).coef_
+    np.testing.assert_array_equal(LinearSVC(loss="hinge", random_state=3).fit(X, y).coef_, first)
+
+
+WEIGHTED = [dict(), dict(loss="hinge"), dict(dual=True)]
+
+
+@pytest.mark.parametrize("data", ["iris", "breast_cancer"])
+@pytest.mark.parametrize("params", WEIGHTED, ids=repr)
+@pytest.mark.parametrize("weights", ["sample", "balanced", "dict", "both"])
+def test_sample_and_class_weights_match_liblinear(data, params, weights):
+    # liblinear's semantics: C_i = C * sample_weight_i * class weight (binary: each class its
+    # weight; one-vs-rest: the positive class only); weight-zero samples are dropped
+    X, y = DATASETS[data]()
+    sw = np.random.default_rng(0).uniform(0.0, 3.0, len(y))
+    sw[:10] = 0.0
+    cw = {"sample": None, "balanced": "balanced", "dict": {0: 3.0, 1: 0.5},
+          "both": "balanced"}[weights]
+    fit_kw = dict(sample_weight=sw) if weights in ("sample", "both") else {}
+    common = dict(tol=1e-10, max_iter=100_000, class_weight=cw, **params)
+    ours = LinearSVC(random_state=0, **common).fit(X, y, **fit_kw)
+    ref = sk.LinearSVC(**common).fit(X, y, **fit_kw)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-6)
+
+
+def test_integer_sample_weights_repeat_samples_and_zero_drops_them():
+    X, y = DATASETS["wine"]()
+    sw = np.random.default_rng(1).integers(0, 3, len(y))
+    weighted = LinearSVC(tol=1e-10).fit(X, y, sample_weight=sw)
+    repeated = LinearSVC(tol=1e-10).fit(np.repeat(X, sw, axis=0), np.repeat(y, sw))
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, rtol=1e-10,
+                               atol=1e-12)

@@ -41,7 +41,7 @@ def test_two_variable_update_is_the_exact_minimiser_on_the_feasible_segment(seed
     i, j = rng.choice(n, 2, replace=False)
     m = -y * ((np.outer(y, y) * K) @ alpha - 1.0)
     t, a_i, a_j = two_variable_update(alpha[i], alpha[j], y[i], y[j], m[i], m[j],
-                                      K[i, i], K[j, j], K[i, j], C)
+                                      K[i, i], K[j, j], K[i, j], C, C)
 
     def f_along(s):
         a = alpha.copy()
@@ -69,9 +69,9 @@ def test_two_variable_update_is_the_exact_minimiser_on_the_feasible_segment(seed
 
 def test_the_step_lands_exactly_on_the_bound():
     # a large unconstrained step is clipped: the multiplier must equal C, not C - 1e-17
-    t, a_i, a_j = two_variable_update(0.3, 0.1, 1.0, 1.0, 5.0, -5.0, 1.0, 1.0, 0.0, 0.7)
+    t, a_i, a_j = two_variable_update(0.3, 0.1, 1.0, 1.0, 5.0, -5.0, 1.0, 1.0, 0.0, 0.7, 0.7)
     assert a_j == 0.0 and t == 0.1 and a_i == pytest.approx(0.4)
-    t, a_i, a_j = two_variable_update(0.3, 0.1, 1.0, -1.0, 5.0, -5.0, 1.0, 1.0, 0.0, 0.7)
+    t, a_i, a_j = two_variable_update(0.3, 0.1, 1.0, -1.0, 5.0, -5.0, 1.0, 1.0, 0.0, 0.7, 0.7)
     assert a_i == 0.7 and a_j == pytest.approx(0.5)
 
 
@@ -92,7 +92,7 @@ def test_non_positive_curvature_gives_the_end_point_and_a_strict_decrease(seed):
     quad = [0.0, -rng.uniform(0.01, 3.0), 1e-14][seed % 3]
     K_ij = 0.5 * (K_ii + K_jj - quad)
     m_i, m_j = rng.normal(size=2)
-    t, new_i, new_j = two_variable_update(a_i, a_j, y_i, y_j, m_i, m_j, K_ii, K_jj, K_ij, C)
+    t, new_i, new_j = two_variable_update(a_i, a_j, y_i, y_j, m_i, m_j, K_ii, K_jj, K_ij, C, C)
     hi_i, lo_i = (C - a_i, -a_i) if y_i > 0 else (a_i, a_i - C)
     hi_j, lo_j = (a_j, a_j - C) if y_j > 0 else (C - a_j, -a_j)
     upper, lower = min(hi_i, hi_j), max(lo_i, lo_j)
@@ -118,7 +118,7 @@ def test_duplicated_samples_take_the_end_point():
     m = -y * ((np.outer(y, y) * K) @ alpha - 1.0)
     np.testing.assert_allclose(m[0] - m[1], 2.0, atol=1e-12)
     t, a0, a1 = two_variable_update(alpha[0], alpha[1], y[0], y[1], m[0], m[1],
-                                    K[0, 0], K[1, 1], K[0, 1], 1.0)
+                                    K[0, 0], K[1, 1], K[0, 1], 1.0, 1.0)
     assert t == pytest.approx(0.8) and a0 == 1.0 and a1 == 1.0   # both reach C
 
 
@@ -205,12 +205,13 @@ def test_small_cache_gives_the_same_solution_as_the_full_matrix():
     y = np.where(y01 == 1, 1.0, -1.0)
     full = KernelColumns(X, "rbf", gamma=0.1)
     tiny = KernelColumns(X, "rbf", gamma=0.1, cache_size=0.05)  # 16 columns of 400 floats
-    assert full.full is not None and tiny.full is None and len(tiny.owner) == 16
+    assert len(full.owner) == 400 and len(tiny.owner) == 16
     a_full, b_full, it_full, *_ = smo(full, y, 1.0)
     a_tiny, b_tiny, it_tiny, *_ = smo(tiny, y, 1.0)
     np.testing.assert_allclose(a_tiny, a_full, atol=1e-12)
     assert it_full == it_tiny and b_full == pytest.approx(b_tiny, abs=1e-12)
     assert tiny.n_computed > 16  # columns were evicted and recomputed
+    assert full.n_computed < 400  # only the columns SMO asked for, each once
     K = kernel_matrix(X, X, "rbf", gamma=0.1)
     for i in [0, 5, 399, 5, 17]:
         np.testing.assert_allclose(tiny.column(i), K[:, i], rtol=1e-12, atol=1e-15)
@@ -233,26 +234,18 @@ def test_max_iter_stops_with_a_convergence_warning():
     assert n_iter == 3 and not converged
 
 
-class _Columns:
-    """A kernel matrix given outright, with KernelColumns' interface (no finiteness checks)."""
-
-    def __init__(self, K):
-        self.K, self.diag = K, np.diag(K).copy()
-
-    def column(self, i, keep=-1):
-        return self.K[i]
-
-
 def test_smo_stops_with_an_error_on_a_nan_gap():
     # NaN <= tol is false, and SMO once looped forever on it
     X, y = make_moons(40, noise=0.3, random_state=0)
-    K = kernel_matrix(X, X, "rbf", gamma=1.0)
-    K[3, :] = K[:, 3] = np.nan
+    cols = KernelColumns(X, "rbf", gamma=1.0)          # every column fits in the cache
+    for i in range(40):
+        cols.column(i)                                  # computed, checked finite, cached
+    cols.buffer[:, 3] = cols.buffer[cols.slot_of[3]] = np.nan  # then poisoned
     with time_limit(10), pytest.raises(ValueError, match="gap became nan"):
-        smo(_Columns(K), np.where(y == 1, 1.0, -1.0), 1.0)
+        smo(cols, np.where(y == 1, 1.0, -1.0), 1.0)
 
 
-@pytest.mark.parametrize("cache_size", [200.0, 1e-5])  # the full matrix, then column by column
+@pytest.mark.parametrize("cache_size", [200.0, 1e-5])  # every column kept, then two slots
 def test_kernel_columns_refuse_non_finite_entries(cache_size):
     # diagonal (1 - 1)^2001 = 0 but off-diagonal (-1 - 1)^2001 = -inf
     X = np.array([[1.0], [-1.0], [0.5]])
@@ -269,3 +262,37 @@ def test_rbf_columns_are_centred():
     K = kernel_matrix(X, X, "rbf", gamma=1.0)
     cols = KernelColumns(X + 1e8, "rbf", gamma=1.0, cache_size=1e-3)  # column by column
     np.testing.assert_allclose(cols.column(7), K[7], atol=1e-6)
+
+
+def _numpy_smo(K, y, C, tol, n_steps):
+    """The loop of the chapter's algorithm in NumPy (the package's code before it was compiled)."""
+    n = len(y)
+    alpha, m, diag, history = np.zeros(n), y.copy(), np.diag(K).copy(), [0.0]
+    for _ in range(n_steps):
+        up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
+        low = ((y > 0) & (alpha > 0)) | ((y < 0) & (alpha < C))
+        m_up = np.where(up, m, -np.inf)
+        i = n - 1 - int(np.argmax(m_up[::-1]))
+        if m_up[i] - np.where(low, m, np.inf).min() <= tol:
+            break
+        diff = np.maximum(m_up[i] - np.where(low, m, np.inf), 0.0) ** 2
+        j = n - 1 - int(np.argmax((diff / np.maximum(diag + diag[i] - 2 * K[i], 1e-12))[::-1]))
+        t, alpha[i], alpha[j] = two_variable_update(alpha[i], alpha[j], y[i], y[j], m[i], m[j],
+                                                    K[i, i], K[j, j], K[i, j], C[i], C[j])
+        m -= t * (K[i] - K[j])
+        history.append(0.5 * alpha @ (-y * m - 1.0))
+    return alpha, history
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_compiled_loop_follows_the_numpy_loop_step_by_step(weighted):
+    X, y, gamma, cols = _problem("rbf", n=150, seed=3)
+    C = np.random.default_rng(0).uniform(0.2, 2.0, len(y)) if weighted else np.ones(len(y))
+    # the same kernel values (the package's columns), so that near-ties break the same way
+    K = np.array([KernelColumns(X, "rbf", gamma=gamma).column(i) for i in range(len(y))])
+    alpha, _, n_iter, converged, history = smo(cols, y, C, tol=1e-6, record=True)
+    ref_alpha, ref_history = _numpy_smo(K, y, C, 1e-6, 100_000)
+    assert converged and len(history) == len(ref_history) == n_iter + 1
+    np.testing.assert_allclose(alpha, ref_alpha, atol=1e-10)
+    np.testing.assert_allclose(history, ref_history, rtol=1e-10, atol=1e-12)
+    assert np.all((alpha >= 0) & (alpha <= C))

@@ -173,11 +173,18 @@ def test_max_iter_warns_and_sets_fit_status():
     (dict(degree=2.5), "degree"), (dict(tol=0.0), "tol"), (dict(max_iter=0), "max_iter"),
     (dict(decision_function_shape="ova"), "decision_function_shape"),
     (dict(coef0="one"), "coef0"), (dict(cache_size=0), "cache_size"),
+    (dict(probability="yes"), "probability"), (dict(class_weight="even"), "class_weight"),
+    (dict(random_state=-1), "random_state"),
 ])
 def test_invalid_parameters_are_refused_by_name(params, match):
+    from mlmath.validation import InvalidParameterError
     X, y = DATASETS["iris"]()
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(InvalidParameterError, match=f"The '{match}' parameter of SVC must be"):
         SVC(**params).fit(X, y)
+    X_bad = X.copy()
+    X_bad[0, 0] = np.nan                   # parameters are checked before the data
+    with pytest.raises(InvalidParameterError, match=match):
+        SVC(**params).fit(X_bad, y)
 
 
 def test_bad_input():
@@ -287,3 +294,122 @@ def test_decision_function_memory_is_bounded_by_working_memory():
             finally:
                 tracemalloc.stop()
         assert peak < bound, (method.__name__, peak / 2**20)
+
+
+def _weights_problem():
+    X, y = DATASETS["blobs4"]()
+    return X, y, np.random.default_rng(0).uniform(0.0, 3.0, len(y))
+
+
+@pytest.mark.parametrize("kind", ["sample_weight", "class_weight", "balanced", "both"])
+def test_weights_match_libsvm(kind):
+    # libsvm bounds multiplier i by C_i = C * class_weight[y_i] * sample_weight_i
+    X, y, w = _weights_problem()
+    w[:10] = 0.0                                   # weight 0: left out, never a support vector
+    cw = {0: 0.5, 1: 2.0, 2: 1.0, 3: 3.0} if kind != "balanced" else "balanced"
+    params = dict(tol=1e-6, class_weight=None if kind == "sample_weight" else cw)
+    sw = w if kind in ("sample_weight", "both") else None
+    ours = SVC(**params).fit(X, y, sample_weight=sw)
+    ref = sk.SVC(**params).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(ours.class_weight_, ref.class_weight_)
+    scale = max(1.0, np.abs(ref.dual_coef_).max())
+    ref_dense = _dense(ref, len(X))
+    if sw is not None:
+        # libsvm drops the samples of weight 0 and scikit-learn's support_ then indexes the
+        # remaining ones; ours indexes X. Map scikit-learn's back to X to compare.
+        kept = np.flatnonzero(sw > 0)
+        np.testing.assert_allclose(ref.support_vectors_, X[kept[ref.support_]])
+        ref_dense = np.zeros_like(ref_dense)
+        ref_dense[:, kept[ref.support_]] = ref.dual_coef_
+    np.testing.assert_allclose(_dense(ours, len(X)), ref_dense, atol=1e-3 * scale)
+    assert abs(len(ours.support_) - len(ref.support_)) <= 0.02 * len(ref.support_) + 1
+    np.testing.assert_allclose(ours.decision_function(X), ref.decision_function(X),
+                               rtol=1e-4, atol=1e-2 * scale)
+    if sw is not None:
+        assert not np.isin(np.arange(10), ours.support_).any()
+
+
+def test_unit_sample_weights_change_nothing():
+    X, y = DATASETS["wine"]()
+    plain = SVC().fit(X, y)
+    weighted = SVC().fit(X, y, sample_weight=np.ones(len(y)))
+    np.testing.assert_array_equal(plain.dual_coef_, weighted.dual_coef_)
+    doubled = SVC(C=2.0).fit(X, y)                  # C w_i with w_i = 2 is C = 2
+    np.testing.assert_allclose(SVC().fit(X, y, sample_weight=np.full(len(y), 2.0)).dual_coef_,
+                               doubled.dual_coef_)
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # scikit-learn 1.9 deprecates probability
+@pytest.mark.parametrize("data", ["iris", "breast_cancer", "moons", "blobs4"])
+def test_probabilities_close_to_libsvm(data):
+    # the internal 5-fold cross-validations shuffle differently: close, not equal
+    from sklearn.metrics import log_loss
+    X, y = DATASETS[data]()
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+    ours = SVC(probability=True, random_state=0).fit(X_tr, y_tr)
+    ref = sk.SVC(probability=True, random_state=0).fit(X_tr, y_tr)
+    P, P_ref = ours.predict_proba(X_te), ref.predict_proba(X_te)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, atol=1e-12)
+    assert abs(log_loss(y_te, P) - log_loss(y_te, P_ref)) <= 0.03
+    assert np.mean(P.argmax(axis=1) == P_ref.argmax(axis=1)) >= 0.95
+    assert np.abs(P - P_ref).max() <= 0.1
+    np.testing.assert_allclose(ours.predict_log_proba(X_te), np.log(P))
+    np.testing.assert_allclose(ours.probA_, ref.probA_, rtol=0.2)
+    # predict still votes on the decision values: the same as without probabilities
+    plain = SVC().fit(X_tr, y_tr)
+    np.testing.assert_array_equal(ours.predict(X_te), plain.predict(X_te))
+
+
+def test_predict_proba_exists_only_with_probability():
+    X, y = DATASETS["iris"]()
+    model = SVC().fit(X, y)
+    assert not hasattr(model, "predict_proba") and not hasattr(model, "predict_log_proba")
+    with pytest.raises(AttributeError, match="has no attribute 'predict_proba'"):
+        model.predict_proba(X)
+    assert hasattr(SVC(probability=True), "predict_proba")
+
+
+def test_platt_sigmoid_is_the_minimiser_of_the_regularised_likelihood():
+    from scipy.optimize import minimize
+
+    from mlmath.supervised.svm.svc import platt_sigmoid
+    rng = np.random.default_rng(0)
+    y = rng.choice([-1.0, 1.0], 300)
+    f = 1.5 * y + rng.standard_normal(300)
+    A, B = platt_sigmoid(f, y)
+    n_pos, n_neg = np.sum(y > 0), np.sum(y < 0)
+    t = np.where(y > 0, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+
+    def nll(ab):
+        p = 1 / (1 + np.exp(ab[0] * f + ab[1]))
+        return -np.sum(t * np.log(p) + (1 - t) * np.log(1 - p))
+
+    best = minimize(nll, [0.0, 0.0], method="Nelder-Mead",
+                    options=dict(xatol=1e-10, fatol=1e-12, maxiter=10_000))
+    np.testing.assert_allclose([A, B], best.x, atol=1e-4)
+    assert nll([A, B]) <= best.fun + 1e-9
+
+
+def test_pairwise_coupling_solves_the_quadratic_problem():
+    from scipy.optimize import minimize
+
+    from mlmath.supervised.svm.svc import pairwise_coupling
+    rng = np.random.default_rng(1)
+    k = 4
+    R = np.zeros((5, k, k))
+    first, second = np.triu_indices(k, k=1)
+    r = rng.uniform(0.05, 0.95, (5, len(first)))
+    R[:, first, second], R[:, second, first] = r, 1 - r
+    P = pairwise_coupling(R, eps=1e-12, max_iter=10_000)
+    for s in range(5):
+        def objective(p, R=R[s]):
+            return sum((R[b, a] * p[a] - R[a, b] * p[b]) ** 2
+                       for a in range(k) for b in range(k) if a != b)
+        best = minimize(objective, np.full(k, 1 / k), method="SLSQP", bounds=[(0, 1)] * k,
+                        constraints=[dict(type="eq", fun=lambda p: p.sum() - 1)],
+                        options=dict(ftol=1e-15, maxiter=1000))
+        np.testing.assert_allclose(P[s], best.x, atol=1e-5)
+    # consistent pairwise probabilities r_ab = p_a / (p_a + p_b) give p back
+    p = np.array([0.1, 0.2, 0.3, 0.4])
+    R1 = p[:, None] / (p[:, None] + p[None, :])
+    np.testing.assert_allclose(pairwise_coupling(R1[None], eps=1e-12)[0], p, atol=1e-8)

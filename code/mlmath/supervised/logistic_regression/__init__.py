@@ -5,7 +5,6 @@ Its tests are under ``tests/supervised/logistic_regression/``.
 
 from mlmath.supervised.logistic_regression.estimators import (
     LogisticRegression,
-    class_sample_weights,
 )
 from mlmath.supervised.logistic_regression.loss import (
     add_intercept_column,
@@ -25,7 +24,6 @@ from mlmath.supervised.logistic_regression.solvers import (
 
 __all__ = [
     "LogisticRegression",
-    "class_sample_weights",
     "add_intercept_column",
     "binary_loss_and_gradient",
     "binary_hessian",

@@ -38,14 +38,14 @@ from mlmath.validation import (
     Interval,
     InvalidParameterError,
     Options,
-    check_parameter,
     check_sample_weight,
     check_squares_representable,
+    class_weights,
     encode_class_labels,
     validate_parameters,
 )
 
-__all__ = ["LogisticRegression", "class_sample_weights"]
+__all__ = ["LogisticRegression"]
 
 _PENALTIES = ["deprecated", "l2", "l1", "elasticnet", None]
 _SOLVERS = ["lbfgs", "newton-cholesky", "fista"]
@@ -112,50 +112,6 @@ def logistic_lipschitz(X1, sample_weight, alpha, n_classes):
     return (0.25 if n_classes == 2 else 0.5) * top + alpha
 
 
-def class_sample_weights(class_weight, classes, y_encoded, sample_weight):
-    r"""The weight of each sample's class, scikit-learn's ``class_weight`` per sample.
-
-    ``"balanced"`` gives class :math:`k` the weight :math:`n_\omega / (K\,n_{\omega,k})`, with
-    :math:`n_{\omega,k}` the total sample weight of class :math:`k`, so that every class carries
-    the same total weight :math:`n_\omega / K`; a dict gives its value to each class it names
-    and 1 to the others.
-
-    Parameters
-    ----------
-    class_weight : dict, "balanced" or None
-        ``None`` weighs every class one.
-    classes : ndarray of shape (n_classes,)
-        The sorted class labels (``classes_``).
-    y_encoded : ndarray of shape (n_samples,), dtype int
-        The index of each sample's class in ``classes``.
-    sample_weight : ndarray of shape (n_samples,)
-        The sample weights (used by ``"balanced"`` only).
-
-    Returns
-    -------
-    ndarray of shape (n_samples,)
-        The class weight of each sample, to multiply ``sample_weight`` by.
-    """
-    K = len(classes)
-    if class_weight is None:
-        return np.ones(len(y_encoded))
-    if isinstance(class_weight, str):                     # "balanced"
-        per_class = np.bincount(y_encoded, weights=sample_weight, minlength=K)
-        with np.errstate(divide="ignore"):
-            weights = np.where(per_class > 0, per_class.sum() / (K * per_class), 0.0)
-        return weights[y_encoded]
-    unknown = [key for key in class_weight if not np.any(classes == key)]
-    if unknown:
-        raise InvalidParameterError(
-            f"The 'class_weight' parameter of LogisticRegression must have class labels as "
-            f"keys ({classes.tolist()!r}); got the keys {unknown!r}.")
-    weights = np.array([check_parameter(class_weight.get(c, 1.0), f"class_weight[{c!r}]",
-                                        [Interval(Real, 0.0, None, closed="left")],
-                                        owner="LogisticRegression") for c in classes.tolist()],
-                       dtype=float)
-    return weights[y_encoded]
-
-
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     r"""Logistic regression: binary, or multinomial (softmax) for three classes or more.
 
@@ -191,7 +147,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Maximum number of iterations (``>= 0``).
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into the sample weights :math:`\omega_i` (see
-        :func:`class_sample_weights`): a dict ``{label: weight}`` (classes it omits weigh
+        :func:`mlmath.validation.class_weights`): a dict ``{label: weight}`` (classes it omits weigh
         one), or ``"balanced"``, :math:`n_\omega / (K n_{\omega,k})` for class :math:`k`.
 
     Attributes
@@ -254,7 +210,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.classes_, y_enc = encode_class_labels(y)
         sw = check_sample_weight(sample_weight, X.shape[0])
         sw = check_sample_weight(                                 # omega_i: sample x class
-            sw * class_sample_weights(self.class_weight, self.classes_, y_enc, sw), len(sw))
+            sw * class_weights(self.class_weight, self.classes_, y_enc, sw,
+                               owner="LogisticRegression")[y_enc], len(sw))
         check_squares_representable(X)  # the solvers' curvature X^T W X squares X
         alpha = 0.0 if math.isinf(C) else 1.0 / (C * sw.sum())  # J / (C n_omega)
         l2, l1 = alpha * (1.0 - rho), alpha * rho

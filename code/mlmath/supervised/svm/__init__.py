@@ -17,6 +17,7 @@ from mlmath.supervised.svm.kernels import (
 )
 from mlmath.supervised.svm.linear_svc import (
     LinearSVC,
+    dual_coordinate_descent,
     hinge_dual,
     squared_hinge_dual,
     squared_hinge_newton,
@@ -33,6 +34,8 @@ from mlmath.supervised.svm.svc import (
     SVC,
     decision_chunk_rows,
     ovr_from_ovo,
+    pairwise_coupling,
+    platt_sigmoid,
 )
 
 __all__ = [
@@ -51,6 +54,7 @@ __all__ = [
     "squared_hinge_newton",
     "hinge_dual",
     "squared_hinge_dual",
+    "dual_coordinate_descent",
     "KernelColumns",
     "dual_objective",
     "two_variable_update",
@@ -59,4 +63,6 @@ __all__ = [
     "SVC",
     "ovr_from_ovo",
     "decision_chunk_rows",
+    "platt_sigmoid",
+    "pairwise_coupling",
 ]

@@ -241,6 +241,18 @@ _KERNEL_PARAMS = {"linear": (), "rbf": ("gamma",), "poly": ("gamma", "degree", "
 
 def kernel_description(kernel, **params):
     """``'poly' kernel (gamma=..., degree=..., coef0=...)``: the kernel and the parameters it uses,
-    for error messages."""
+    for error messages.
+
+    Parameters
+    ----------
+    kernel : str
+        The kernel's name.
+    **params
+        Kernel parameters; only those the kernel uses are shown.
+
+    Returns
+    -------
+    str
+    """
     used = [f"{k}={params[k]!r}" for k in _KERNEL_PARAMS.get(kernel, ()) if k in params]
     return f"{kernel!r} kernel" + (f" ({', '.join(used)})" if used else "")

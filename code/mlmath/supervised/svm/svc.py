@@ -9,15 +9,28 @@ and scikit-learn lay them out (support vectors grouped by class, ``dual_coef_`` 
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mlmath.supervised.knn.distances import rows_in_budget
 from mlmath.supervised.svm.kernels import KERNELS, kernel_matrix, resolve_gamma
 from mlmath.supervised.svm.smo import KernelColumns, smo
-from mlmath.validation import check_nonnegative_float, check_option, encode_class_labels
+from mlmath.validation import (
+    Interval,
+    Options,
+    check_sample_weight,
+    class_weights,
+    encode_class_labels,
+    validate_parameters,
+)
 
-__all__ = ["SVC", "ovr_from_ovo", "decision_chunk_rows"]
+__all__ = ["SVC", "ovr_from_ovo", "decision_chunk_rows", "platt_sigmoid", "pairwise_coupling"]
+
+MIN_PROB = 1e-7  # libsvm clips the pairwise probabilities to [MIN_PROB, 1 - MIN_PROB]
+N_FOLDS = 5      # folds of the internal cross-validation that gives Platt's decision values
 
 
 def decision_chunk_rows(n_support, n_features, n_pairs, working_memory=None):
@@ -72,6 +85,126 @@ def ovr_from_ovo(dec, n_classes):
     return votes + conf / (3.0 * (np.abs(conf) + 1.0))
 
 
+def platt_sigmoid(dec, y, *, max_iter=100, min_step=1e-10, sigma=1e-12, eps=1e-5):
+    """Fit Platt's sigmoid ``P(y = +1 | f) = 1 / (1 + exp(A f + B))`` to decision values.
+
+    Minimises the negative log-likelihood with Platt's regularised targets
+    ``t_+ = (n_+ + 1) / (n_+ + 2)`` for the positive samples and ``t_- = 1 / (n_- + 2)`` for the
+    negative ones, by Newton's method on ``(A, B)`` with the Hessian shifted by ``sigma I`` and
+    a backtracking line search (Armijo's condition with ``1e-4``), from ``A = 0``,
+    ``B = log((n_- + 1) / (n_+ + 1))``: the algorithm of Lin, Lin and Weng (2007), libsvm's
+    ``sigmoid_train``, with the same constants.
+
+    Parameters
+    ----------
+    dec : ndarray of shape (n_samples,)
+        Decision values, positive favouring the positive class.
+    y : ndarray of shape (n_samples,)
+        Labels, ``+1`` or ``-1``.
+    max_iter : int, default=100
+        Newton iterations at most.
+    min_step : float, default=1e-10
+        The line search gives up below this step.
+    sigma : float, default=1e-12
+        Shift of the Hessian's diagonal (keeps it positive definite).
+    eps : float, default=1e-5
+        Stop when both components of the gradient are below ``eps`` in absolute value.
+
+    Returns
+    -------
+    A, B : float
+        The sigmoid's slope and offset.
+
+    Notes
+    -----
+    Implements {eq}`eq-svm-platt-nll`, its gradient and Hessian {eq}`eq-svm-platt-newton` of
+    the support vector machine chapter.
+    """
+    f = np.asarray(dec, dtype=float)
+    pos = np.asarray(y) > 0
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    t = np.where(pos, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
+
+    def nll(A, B):  # sum of t z - min(z, 0) + log(1 + exp(-|z|)), z = A f + B: no overflow
+        z = A * f + B
+        return float(np.sum(t * z - np.minimum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))))
+
+    A, B = 0.0, float(np.log((n_neg + 1.0) / (n_pos + 1.0)))
+    value = nll(A, B)
+    for _ in range(max_iter):
+        p = expit(-(A * f + B))                   # P(y = +1 | f) for each sample
+        w, r = p * (1.0 - p), t - p               # the Hessian's weights, the residuals
+        g = np.array([f @ r, r.sum()])            # gradient in (A, B)
+        if np.all(np.abs(g) < eps):
+            break
+        H = np.array([[f * f @ w + sigma, f @ w], [f @ w, w.sum() + sigma]])
+        d = -np.linalg.solve(H, g)                # Newton direction
+        slope, step = float(g @ d), 1.0
+        while step >= min_step:                   # backtracking: halve until Armijo holds
+            new_value = nll(A + step * d[0], B + step * d[1])
+            if new_value < value + 1e-4 * step * slope:
+                A, B, value = A + step * d[0], B + step * d[1], new_value
+                break
+            step /= 2.0
+        else:
+            break                                 # the line search failed: keep (A, B)
+    return A, B
+
+
+def pairwise_coupling(R, *, max_iter=None, eps=None):
+    """Class probabilities from pairwise ones (Wu, Lin and Weng 2004, method 2; libsvm's).
+
+    With ``r_ab`` the estimate of ``P(y = a | y in {a, b}, x)``, finds ``p`` on the simplex
+    minimising ``sum_a sum_{b != a} (r_ba p_a - r_ab p_b)^2``, i.e. ``p^T Q p`` with
+    ``Q_aa = sum_{b != a} r_ba^2`` and ``Q_ab = -r_ba r_ab``, by libsvm's fixed-point
+    iteration on the optimality condition ``Q p = (p^T Q p) 1``, for every sample at once.
+
+    Parameters
+    ----------
+    R : ndarray of shape (n_samples, n_classes, n_classes)
+        ``R[s, a, b] = r_ab`` for ``a != b``, with ``r_ab + r_ba = 1``; the diagonal is ignored.
+    max_iter : int, default=None
+        Iterations at most; ``None`` is libsvm's ``max(100, n_classes)``.
+    eps : float, default=None
+        Stop a sample when ``max_a |(Q p)_a - p^T Q p| < eps``; ``None`` is libsvm's
+        ``0.005 / n_classes``.
+
+    Returns
+    -------
+    P : ndarray of shape (n_samples, n_classes)
+        Probabilities, each row summing to one.
+
+    Notes
+    -----
+    Implements {eq}`eq-svm-coupling` of the support vector machine chapter.
+    """
+    R = np.asarray(R, dtype=float)
+    n, k = R.shape[0], R.shape[1]
+    max_iter = max(100, k) if max_iter is None else max_iter
+    eps = 0.005 / k if eps is None else eps
+    off = ~np.eye(k, dtype=bool)
+    Rt = np.swapaxes(R, 1, 2)                      # Rt[s, a, b] = r_ba
+    Q = np.where(off, -Rt * R, 0.0)                # Q_ab = -r_ba r_ab off the diagonal
+    idx = np.arange(k)
+    Q[:, idx, idx] = np.sum(np.where(off, Rt, 0.0) ** 2, axis=2)  # Q_aa = sum_b r_ba^2
+    P = np.full((n, k), 1.0 / k)
+    for _ in range(max_iter):
+        Qp = np.einsum("sab,sb->sa", Q, P)
+        pQp = np.einsum("sa,sa->s", P, Qp)
+        active = np.max(np.abs(Qp - pQp[:, None]), axis=1) >= eps
+        if not active.any():
+            break
+        Qa, Pa, Qpa, pQpa = Q[active], P[active], Qp[active], pQp[active]
+        for a in range(k):                         # one coordinate at a time, as libsvm
+            diff = (pQpa - Qpa[:, a]) / Qa[:, a, a]
+            Pa[:, a] += diff
+            pQpa = (pQpa + diff * (diff * Qa[:, a, a] + 2.0 * Qpa[:, a])) / (1.0 + diff) ** 2
+            Qpa = (Qpa + diff[:, None] * Qa[:, a, :]) / (1.0 + diff[:, None])
+            Pa /= 1.0 + diff[:, None]
+        P[active] = Pa
+    return P
+
+
 class SVC(ClassifierMixin, BaseEstimator):
     """Kernel support vector classifier trained by SMO (scikit-learn's ``SVC``).
 
@@ -90,10 +223,17 @@ class SVC(ClassifierMixin, BaseEstimator):
     tol : float, default=1e-3
         SMO stops when the maximal violating pair's gap is at most ``tol``.
     cache_size : float, default=200
-        Megabytes of kernel columns kept per binary problem. When the problem has at most
-        ``FULL_MATRIX_MAX`` (1000) samples and its ``n^2`` doubles fit, the whole kernel matrix
-        is computed at once; otherwise columns are computed on demand and at most this much
-        memory of them is kept.
+        Megabytes of kernel columns kept per binary problem: columns are computed when SMO
+        asks for them and at most this much memory of them is kept.
+    class_weight : dict, "balanced" or None, default=None
+        Multiplies ``C`` by the weight of each sample's class (libsvm's ``C_i = C w_{y_i}``);
+        ``"balanced"`` is ``n / (n_classes * n_c)`` for a class of ``n_c`` samples.
+    probability : bool, default=False
+        Fit Platt's sigmoid to each pair's decision values, from an internal 5-fold
+        cross-validation, so that ``predict_proba`` exists (fitting costs about six times
+        more). ``predict`` still votes, and can disagree with ``argmax predict_proba``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffling of the internal cross-validation (``probability=True`` only).
     max_iter : int, default=-1
         SMO iterations per binary problem; ``-1`` means no limit.
     decision_function_shape : {"ovr", "ovo"}, default="ovr"
@@ -114,6 +254,12 @@ class SVC(ClassifierMixin, BaseEstimator):
         The primal weights; only for ``kernel="linear"``.
     n_iter_ : ndarray of shape (n_classes * (n_classes - 1) / 2,), dtype int32
         SMO iterations of each binary problem.
+    class_weight_ : ndarray of shape (n_classes,)
+        The weight of each class (ones when ``class_weight=None``).
+    probA_, probB_ : ndarray of shape (n_classes * (n_classes - 1) / 2,)
+        Platt's ``A`` and ``B`` of each pair, in libsvm's sign (the probability of the pair's
+        first class is ``1 / (1 + exp(A f + B))`` with ``f`` positive for that class); empty
+        unless ``probability=True``.
     fit_status_ : int
         0 if every binary problem converged, 1 otherwise.
     n_features_in_ : int
@@ -121,11 +267,29 @@ class SVC(ClassifierMixin, BaseEstimator):
     Notes
     -----
     Implements the dual {eq}`eq-svm-dual-soft`, solved by {prf:ref}`alg-svm-smo`, and the
-    decision function {eq}`eq-svm-kernel-decision` of the support vector machine chapter.
+    decision function {eq}`eq-svm-kernel-decision` of the support vector machine chapter;
+    with ``probability=True``, Platt scaling {eq}`eq-svm-platt-nll` and the pairwise coupling
+    {eq}`eq-svm-coupling`.
     """
 
+    _parameter_constraints = {
+        "C": [Interval(Real, 0.0, None, closed="neither")],
+        "kernel": [Options(KERNELS)],
+        "degree": [Interval(Integral, 0, None, closed="left")],
+        "gamma": [Options(["scale", "auto"]), Interval(Real, 0.0, None, closed="left")],
+        "coef0": [Interval(Real, None, None)],
+        "tol": [Interval(Real, 0.0, None, closed="neither")],
+        "cache_size": [Interval(Real, 0.0, None, closed="neither")],
+        "class_weight": [dict, Options(["balanced"]), None],
+        "probability": ["boolean"],
+        "random_state": ["random_state"],
+        "max_iter": [Options([-1]), Interval(Integral, 1, None, closed="left")],
+        "decision_function_shape": [Options(["ovr", "ovo"])],
+    }
+
     def __init__(self, *, C=1.0, kernel="rbf", degree=3, gamma="scale", coef0=0.0, tol=1e-3,
-                 cache_size=200, max_iter=-1, decision_function_shape="ovr"):
+                 cache_size=200, class_weight=None, probability=False, random_state=None,
+                 max_iter=-1, decision_function_shape="ovr"):
         self.C = C
         self.kernel = kernel
         self.degree = degree
@@ -133,45 +297,70 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.coef0 = coef0
         self.tol = tol
         self.cache_size = cache_size
+        self.class_weight = class_weight
+        self.probability = probability
+        self.random_state = random_state
         self.max_iter = max_iter
         self.decision_function_shape = decision_function_shape
 
 
-    def _check_params(self):
-        check_nonnegative_float(self.C, "C", strict=True)
-        check_option(self.kernel, "kernel", KERNELS)
-        if isinstance(self.degree, bool) or not isinstance(self.degree, Integral) \
-                or self.degree < 0:
-            raise ValueError(f"degree must be an int >= 0, got {self.degree!r}.")
-        if isinstance(self.gamma, str):
-            check_option(self.gamma, "gamma", ["scale", "auto"])
-        elif isinstance(self.gamma, Real) and not isinstance(self.gamma, bool):
-            check_nonnegative_float(self.gamma, "gamma")
-        else:
-            raise ValueError(
-                f"The 'gamma' parameter must be 'scale', 'auto' or a float >= 0; "
-                f"got {self.gamma!r}.")
-        if isinstance(self.coef0, bool) or not isinstance(self.coef0, Real) \
-                or not np.isfinite(self.coef0):
-            raise ValueError(f"coef0 must be a finite float, got {self.coef0!r}.")
-        check_nonnegative_float(self.tol, "tol", strict=True)
-        check_nonnegative_float(self.cache_size, "cache_size", strict=True)
-        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, Integral) \
-                or self.max_iter < -1 or self.max_iter == 0:
-            raise ValueError(
-                f"max_iter must be -1 (no limit) or an int >= 1, got {self.max_iter!r}.")
-        check_option(self.decision_function_shape, "decision_function_shape", ["ovr", "ovo"])
-
     def _kernel_params(self):
         return dict(gamma=self._gamma, degree=self.degree, coef0=self.coef0)
 
-    def fit(self, X, y):
+    def _expected_failed_checks(self):
+        # scikit-learn's own SVC is excused from this check for the same reasons
+        reason = ("an integer sample weight is equivalent to repeating the sample only at the "
+                  "exact optimum: SMO stops at a gap of tol on a different path, and "
+                  "gamma='scale' uses the variance of X, which repeating samples changes")
+        return {"check_sample_weight_equivalence_on_dense_data": reason}
+
+    def _solve(self, X, y, C):
+        """SMO on one binary problem: multipliers, intercept, iterations, convergence."""
+        columns = KernelColumns(X, self.kernel, cache_size=self.cache_size,
+                                **self._kernel_params())
+        alpha, bias, it, converged, _ = smo(columns, y, C, tol=self.tol,
+                                            max_iter=self.max_iter)
+        return alpha, bias, it, converged
+
+    def _platt_pair(self, X, y, C, rng):
+        """Platt's ``(A, B)`` for one pair, from 5-fold cross-validated decision values.
+
+        As libsvm's ``svm_binary_svc_probability``: the samples (of positive weight) are
+        shuffled and cut into five folds; each fold's decision values come from an SVM trained
+        on the other four with the same ``C_i``; a training part with one class only gives the
+        values ``+1`` or ``-1``.
+        """
+        keep = np.flatnonzero(C > 0)                 # libsvm drops samples of weight 0
+        X, y, C = X[keep], y[keep], C[keep]
+        n = len(y)
+        perm = rng.permutation(n)
+        dec = np.empty(n)
+        for k in range(N_FOLDS):
+            held = perm[k * n // N_FOLDS:(k + 1) * n // N_FOLDS]
+            train = np.setdiff1d(perm, held, assume_unique=True)
+            n_pos = int(np.sum(y[train] > 0))
+            if n_pos == 0 or n_pos == len(train):   # one class: libsvm's constant values
+                dec[held] = 0.0 if len(train) == 0 else (1.0 if n_pos else -1.0)
+                continue
+            alpha, bias, _, _ = self._solve(X[train], y[train], C[train])
+            sv = alpha > 0
+            K = kernel_matrix(X[held], X[train][sv], self.kernel, **self._kernel_params())
+            dec[held] = K @ (alpha[sv] * y[train][sv]) + bias
+        return platt_sigmoid(dec, y)
+
+    def fit(self, X, y, sample_weight=None):
         """Fit one binary SVM per pair of classes by SMO.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Training samples.
         y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights ``w_i``: sample ``i``'s multiplier is bounded by
+            ``C_i = C w_i`` (times its class's weight), as libsvm does; a sample of weight 0
+            is left out.
 
         Returns
         -------
@@ -183,26 +372,31 @@ class SVC(ClassifierMixin, BaseEstimator):
             If the kernel cannot be computed in floating point (``gamma="scale"`` on data of
             extreme scale, kernel values or SMO's gap that overflow): SMO would not stop.
         """
-        self._check_params()
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        validate_parameters(self)
+        X, y = validate_data(self, X, y, dtype=np.float64, order="C")
         self.classes_, y_enc = encode_class_labels(y)
+        weight = check_sample_weight(sample_weight, X.shape[0])
+        self.class_weight_ = class_weights(self.class_weight, self.classes_, y_enc, owner="SVC")
+        C_all = float(self.C) * self.class_weight_[y_enc] * weight  # libsvm's C_i per sample
         # the linear kernel has no gamma: data too extreme for "scale" must not fail there
         self._gamma = 1.0 if self.kernel == "linear" else resolve_gamma(self.gamma, X)
+        rng = check_random_state(self.random_state)
         n_classes = len(self.classes_)
         members = [np.flatnonzero(y_enc == c) for c in range(n_classes)]  # libsvm's grouping
         pairs = list(zip(*np.triu_indices(n_classes, k=1)))
-        alphas, intercepts, n_iter, status = [], [], [], 0
+        alphas, intercepts, n_iter, status, platt = [], [], [], 0, []
         for a, b in pairs:
             idx = np.concatenate([members[a], members[b]])
             y_pair = np.where(y_enc[idx] == a, 1.0, -1.0)  # +1 for the first class (libsvm)
-            columns = KernelColumns(X[idx], self.kernel, cache_size=self.cache_size,
-                                    **self._kernel_params())
-            alpha, bias, it, converged, _ = smo(columns, y_pair, float(self.C), tol=self.tol,
-                                                max_iter=self.max_iter)
+            alpha, bias, it, converged = self._solve(X[idx], y_pair, C_all[idx])
             alphas.append(alpha)
             intercepts.append(bias)
             n_iter.append(it)
             status = status or int(not converged)
+            if self.probability:
+                platt.append(self._platt_pair(X[idx], y_pair, C_all[idx], rng))
+        self.probA_ = np.array([A for A, _ in platt])
+        self.probB_ = np.array([B for _, B in platt])
 
         # a sample is a support vector if it is one in any pair it belongs to
         is_sv = [np.zeros(len(m), dtype=bool) for m in members]
@@ -311,3 +505,52 @@ class SVC(ClassifierMixin, BaseEstimator):
         first, second = np.triu_indices(n_classes, k=1)
         votes = (dec > 0) @ np.eye(n_classes)[first] + (dec <= 0) @ np.eye(n_classes)[second]
         return self.classes_[np.argmax(votes, axis=1)]
+
+    def _check_proba(self):
+        if not self.probability:
+            raise AttributeError(
+                "predict_proba is not available when probability=False: fit with "
+                "SVC(probability=True).")
+        return True
+
+    @available_if(_check_proba)
+    def predict_proba(self, X):
+        """Class probabilities by Platt scaling of each pair and pairwise coupling.
+
+        Each pair ``(a, b)`` gives ``r_ab = 1 / (1 + exp(A f_ab + B))``, clipped to
+        ``[1e-7, 1 - 1e-7]`` as libsvm does, and :func:`pairwise_coupling` combines them. The
+        most probable class need not be the one ``predict`` votes for.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Query samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        check_is_fitted(self, "probA_")
+        dec = self._ovo_decision(X)                            # positive favours the first class
+        r = np.clip(expit(-(self.probA_ * dec + self.probB_)), MIN_PROB, 1.0 - MIN_PROB)
+        k = len(self.classes_)
+        first, second = np.triu_indices(k, k=1)
+        R = np.zeros((dec.shape[0], k, k))
+        R[:, first, second], R[:, second, first] = r, 1.0 - r   # r_ab and r_ba = 1 - r_ab
+        return pairwise_coupling(R)
+
+    @available_if(_check_proba)
+    def predict_log_proba(self, X):
+        """The logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Query samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        return np.log(self.predict_proba(X))
