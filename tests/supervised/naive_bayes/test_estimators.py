@@ -9,6 +9,8 @@ in linear space with scipy.stats densities; partial_fit in chunks equals fit; wi
 variances the Gaussian log-odds are affine in x.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -554,3 +556,32 @@ def test_bernoulli_without_binarize_refuses_non_binary_input_at_prediction(spars
     model.predict(conv(X))  # binary input still predicts
     # with a threshold, X is binarised first and any value is accepted
     BernoulliNB(binarize=0.5).fit(conv(X), y).predict(bad)
+
+
+def test_multinomial_partial_fit_with_an_unseen_class_warns_nothing():
+    # Old code: log(0) - log(0) for the class not seen yet emitted "invalid value" (0/0).
+    X = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 3.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = MultinomialNB(alpha=0.0).partial_fit(X, [0, 0], classes=[0, 1, 2])
+    with pytest.raises(ValueError, match="class 1 has no training samples yet"):
+        model.predict(X)
+    model.partial_fit(np.array([[1.0, 1.0, 1.0], [2.0, 1.0, 1.0]]), [1, 2])
+    assert np.all(np.isfinite(model.predict_proba(X)))
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda: GaussianNB(var_smoothing=-1.0), "var_smoothing"),
+    (lambda: MultinomialNB(alpha=-1.0), "alpha"),
+    (lambda: BernoulliNB(fit_prior="yes"), "fit_prior"),
+    (lambda: BernoulliNB(binarize=-0.5), "binarize"),
+    (lambda: MultinomialNB(force_alpha=1), "force_alpha"),
+])
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_parameters_are_checked_before_the_data(make, name, method):
+    from mlmath.validation import InvalidParameterError
+    model = make()
+    owner = type(model).__name__
+    kwargs = {"classes": [0, 1]} if method == "partial_fit" else {}
+    with pytest.raises(InvalidParameterError, match=f"The '{name}' parameter of {owner}"):
+        getattr(model, method)([[np.nan, -1.0]], [0], **kwargs)  # bad data too

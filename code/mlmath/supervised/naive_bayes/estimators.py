@@ -20,10 +20,10 @@ from mlmath.supervised.naive_bayes.base import (
     weighted_class_moments,
 )
 from mlmath.validation import (
-    check_bool,
-    check_nonnegative_float,
+    Interval,
     check_sample_weight,
     encode_class_labels,
+    validate_parameters,
 )
 
 __all__ = ["GaussianNB", "MultinomialNB", "BernoulliNB"]
@@ -67,6 +67,11 @@ class GaussianNB(BaseNB):
     exactly the parameters of ``fit``.
     """
 
+    _parameter_constraints = {
+        "priors": ["array-like", None],
+        "var_smoothing": [Interval(Real, 0, None, closed="left")],
+    }
+
     def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
         self.var_smoothing = var_smoothing
@@ -85,7 +90,7 @@ class GaussianNB(BaseNB):
         -------
         self : object
         """
-        check_nonnegative_float(self.var_smoothing, "var_smoothing")
+        validate_parameters(self)
         X, y = validate_data(self, X, y, dtype=np.float64)
         self.classes_, y_enc = encode_class_labels(y)
         self._reset(X.shape[1])
@@ -109,7 +114,7 @@ class GaussianNB(BaseNB):
         -------
         self : object
         """
-        check_nonnegative_float(self.var_smoothing, "var_smoothing")
+        validate_parameters(self)
         first_call = not hasattr(self, "classes_")
         X, y = validate_data(self, X, y, dtype=np.float64, reset=first_call)
         y_enc = self._labels_for_partial_fit(y, classes)
@@ -186,9 +191,12 @@ class GaussianNB(BaseNB):
 class _BaseDiscreteNB(BaseNB):
     """Shared code of the count-based models: smoothing, counting, priors."""
 
-    def _validate_params(self):
-        check_bool(self.fit_prior, "fit_prior")
-        check_bool(self.force_alpha, "force_alpha")
+    _parameter_constraints = {
+        "alpha": [Interval(Real, 0, None, closed="left"), "array-like"],
+        "force_alpha": ["boolean"],
+        "fit_prior": ["boolean"],
+        "class_prior": ["array-like", None],
+    }
 
     def _check_X(self, X):
         X = validate_data(self, X, accept_sparse="csr", reset=False)
@@ -211,7 +219,7 @@ class _BaseDiscreteNB(BaseNB):
         -------
         self : object
         """
-        self._validate_params()
+        validate_parameters(self)
         X, y = validate_data(self, X, y, accept_sparse="csr")
         self.classes_, y_enc = encode_class_labels(y)
         self._init_counters(X.shape[1])
@@ -235,7 +243,7 @@ class _BaseDiscreteNB(BaseNB):
         -------
         self : object
         """
-        self._validate_params()
+        validate_parameters(self)
         first_call = not hasattr(self, "classes_")
         X, y = validate_data(self, X, y, accept_sparse="csr", reset=first_call)
         y_enc = self._labels_for_partial_fit(y, classes)
@@ -261,8 +269,8 @@ class _BaseDiscreteNB(BaseNB):
 
     def _check_alpha(self):
         """The smoothing strength: a float >= 0 or one value >= 0 per feature."""
-        if isinstance(self.alpha, Real) and not isinstance(self.alpha, bool):
-            alpha = check_nonnegative_float(self.alpha, "alpha")
+        if isinstance(self.alpha, Real):  # checked by _parameter_constraints
+            alpha = float(self.alpha)
         else:
             alpha = np.asarray(self.alpha, dtype=float)
             if alpha.shape != (self.n_features_in_,):
@@ -357,7 +365,9 @@ class MultinomialNB(_BaseDiscreteNB):
 
     def _update_feature_log_prob(self, alpha):
         smoothed = self.feature_count_ + alpha  # (K, d)
-        with np.errstate(divide="ignore"):
+        # alpha = 0: a zero count gives log 0 = -inf, and a class not seen yet (partial_fit)
+        # 0/0 = NaN; _degenerate_reason reports both at fit, or at predict after partial_fit
+        with np.errstate(divide="ignore", invalid="ignore"):
             self.feature_log_prob_ = np.log(smoothed) - np.log(smoothed.sum(axis=1))[:, None]
 
     def _degenerate_reason(self):
@@ -367,6 +377,13 @@ class MultinomialNB(_BaseDiscreteNB):
         if not np.any(zero):
             return None
         k, label, j = self._first_bad_pair(zero)
+        if self.class_count_[k] == 0:
+            return (
+                f"MultinomialNB with no smoothing (alpha=0): class {label!r} has no training "
+                f"samples yet, so its feature probabilities are 0/0, undefined, and the "
+                f"predicted probabilities would be NaN. Fit samples of every class, or set "
+                f"alpha > 0 (e.g. alpha=1, Laplace smoothing)."
+            )
         return (
             f"MultinomialNB with no smoothing (alpha=0 for feature {j}): feature {j} has zero "
             f"count in class {label!r} "
@@ -419,6 +436,11 @@ class BernoulliNB(_BaseDiscreteNB):
     {eq}`eq-nb-bernoulli-jll` of the naive Bayes chapter.
     """
 
+    _parameter_constraints = {
+        **_BaseDiscreteNB._parameter_constraints,
+        "binarize": [None, Interval(Real, 0, None, closed="left")],
+    }
+
     def __init__(self, *, alpha=1.0, force_alpha=True, binarize=0.0, fit_prior=True,
                  class_prior=None):
         self.alpha = alpha
@@ -437,7 +459,7 @@ class BernoulliNB(_BaseDiscreteNB):
                     "binarize to a threshold to binarize X."
                 )
             return X
-        threshold = check_nonnegative_float(self.binarize, "binarize")
+        threshold = float(self.binarize)  # checked by _parameter_constraints
         if sp.issparse(X):
             X = X.copy()
             X.data = (X.data > threshold).astype(np.float64)
