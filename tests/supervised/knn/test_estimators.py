@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn import neighbors as skn
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import NotFittedError
@@ -312,3 +313,94 @@ def test_other_powers_and_tiny_query_coordinates():
     q[:, 0] = 1e-200  # a tiny coordinate of a query is exact enough: accepted
     np.testing.assert_array_equal(knn.kneighbors(q)[1],
                                   knn.kneighbors(np.column_stack([np.zeros(3), q[:, 1:]]))[1])
+
+
+# --- sample_weight and n_jobs ------------------------------------------------------------------
+
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+def test_unit_sample_weights_give_the_twins_results(weights, algorithm):
+    X, y = make_classification(300, 4, n_informative=3, n_redundant=0, random_state=12)
+    Xr, yr = make_regression(300, 4, noise=1.0, random_state=12)
+    ones = np.ones(250)
+    for Est, ref, (A, b) in [(KNeighborsClassifier, skn.KNeighborsClassifier, (X, y)),
+                             (KNeighborsRegressor, skn.KNeighborsRegressor, (Xr, yr))]:
+        ours = Est(7, weights=weights, algorithm=algorithm).fit(A[:250], b[:250], ones)
+        twin = ref(7, weights=weights, algorithm=algorithm).fit(A[:250], b[:250])
+        if Est is KNeighborsClassifier:
+            np.testing.assert_allclose(ours.predict_proba(A[250:]), twin.predict_proba(A[250:]),
+                                       atol=1e-12)
+        np.testing.assert_allclose(ours.predict(A[250:]), twin.predict(A[250:]), rtol=1e-12)
+
+
+def test_integer_sample_weights_by_hand():
+    # points on a line; query 0: neighbours in order x = 0.1 (w 2, class 1), 0.3 (w 0),
+    # -0.4 (w 1, class 0), 0.7 (w 3, class 1); k = 4 takes 2 + 0 + 1 + 1 (cut from 3)
+    X = np.array([[0.1], [0.3], [-0.4], [0.7], [5.0]])
+    y = np.array([1, 0, 0, 1, 0])
+    sw = np.array([2, 0, 1, 3, 1])
+    clf = KNeighborsClassifier(4).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(clf.predict_proba([[0.0]]), [[1 / 4, 3 / 4]])
+    wdist = KNeighborsClassifier(4, weights="distance").fit(X, y, sample_weight=sw)
+    votes = np.array([1 / 0.4, 2 / 0.1 + 1 / 0.7])
+    np.testing.assert_allclose(wdist.predict_proba([[0.0]]), [votes / votes.sum()])
+    t = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    reg = KNeighborsRegressor(4).fit(X, t, sample_weight=sw)
+    np.testing.assert_allclose(reg.predict([[0.0]]), [(2 * 1 + 1 * 3 + 1 * 4) / 4])
+    # integer weights are multiplicities: the same as repeating the points
+    rep = np.repeat(np.arange(5), sw)
+    np.testing.assert_allclose(
+        KNeighborsRegressor(4).fit(X[rep], t[rep]).predict([[0.0], [2.0]]),
+        reg.predict([[0.0], [2.0]]))
+
+
+def test_zero_sample_weight_removes_a_point():
+    X, y = make_classification(200, 3, n_informative=2, n_redundant=0, random_state=13)
+    sw = np.ones(200)
+    sw[::3] = 0.0
+    keep = sw > 0
+    for weights in ["uniform", "distance"]:
+        a = KNeighborsClassifier(5, weights=weights).fit(X, y, sample_weight=sw)
+        b = KNeighborsClassifier(5, weights=weights).fit(X[keep], y[keep])
+        np.testing.assert_allclose(a.predict_proba(X[:50] + 0.01), b.predict_proba(X[:50] + 0.01),
+                                   atol=1e-12)
+        y2 = y.copy()
+        y2[~keep] = 1 - y2[~keep]  # the labels of weight-0 points play no part
+        c = KNeighborsClassifier(5, weights=weights).fit(X, y2, sample_weight=sw)
+        np.testing.assert_array_equal(a.predict(X), c.predict(X))
+
+
+def test_bad_sample_weight():
+    X, y = np.arange(20.0).reshape(10, 2), np.arange(10) % 2
+    with pytest.raises(ValueError, match="non-negative"):
+        KNeighborsClassifier(3).fit(X, y, sample_weight=-np.ones(10))
+    with pytest.raises(ValueError, match="expected"):
+        KNeighborsRegressor(3).fit(X, y, sample_weight=np.ones(9))
+
+
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+def test_n_jobs_gives_identical_results(algorithm):
+    X, y = make_classification(1500, 6, n_informative=4, random_state=14)
+    Q = X[:700] + 0.05
+    base = KNeighborsClassifier(5, algorithm=algorithm).fit(X, y)
+    with sklearn.config_context(working_memory=0.05):  # many chunks
+        dist, ind = base.kneighbors(Q)
+        for n_jobs in [2, -1]:
+            par = KNeighborsClassifier(5, algorithm=algorithm, n_jobs=n_jobs).fit(X, y)
+            d2, i2 = par.kneighbors(Q)
+            np.testing.assert_array_equal(i2, ind)
+            np.testing.assert_array_equal(d2, dist)
+            np.testing.assert_array_equal(par.predict_proba(Q), base.predict_proba(Q))
+            reg = KNeighborsRegressor(5, algorithm=algorithm, n_jobs=n_jobs).fit(X, y * 1.0)
+            np.testing.assert_array_equal(
+                reg.predict(Q), KNeighborsRegressor(5, algorithm=algorithm).fit(X, y * 1.0)
+                .predict(Q))
+
+
+def test_parameters_are_checked_before_the_data():
+    from mlmath.validation import InvalidParameterError
+    with pytest.raises(InvalidParameterError,
+                       match="The 'n_neighbors' parameter of KNeighborsClassifier"):
+        KNeighborsClassifier(0).fit([[np.nan]], [0])
+    with pytest.raises(InvalidParameterError, match="'n_jobs' parameter of KNeighborsRegressor"):
+        KNeighborsRegressor(n_jobs=1.5).fit([[np.nan]], [0])

@@ -1,5 +1,7 @@
 """Tests of mlmath.supervised.knn.kd_tree: exactness against brute force on many random sets and
-Minkowski metrics, the invariants of the built tree and the pruning bound. (The growth of the
+Minkowski metrics, k and leaf sizes (including high dimension, where nearly every leaf is
+visited), the invariants of the built tree, the pruning bound and the bounded max-heap of the
+compiled search. (The growth of the
 build time with n is measured by `make bench`, not by a timed test.)"""
 
 import numpy as np
@@ -7,7 +9,7 @@ import pytest
 from scipy.spatial.distance import cdist
 
 from mlmath.supervised.knn.distances import kneighbors_brute
-from mlmath.supervised.knn.kd_tree import KDTree
+from mlmath.supervised.knn.kd_tree import KDTree, box_lower_bound, heap_replace_top
 
 
 @pytest.mark.parametrize("p", [1.0, 2.0, 3.0, np.inf])
@@ -90,12 +92,14 @@ def test_box_lower_bound_is_a_lower_bound_and_tight(p):
     Q = rng.standard_normal((40, 4)) * 2
     for v in range(t.start.size):
         pts = X[t.perm[t.start[v]:t.end[v]]]
-        lb = t._box_lower_bound(Q, np.full(len(Q), v))  # reduced distances
+        lb = np.array([box_lower_bound(q, t.lower[v], t.upper[v], p) for q in Q])  # reduced
         D = cdist(Q, pts, "minkowski", p=p) if np.isfinite(p) else cdist(Q, pts, "chebyshev")
         R = D if not np.isfinite(p) else D**p
         assert np.all(lb <= R.min(axis=1) * (1 + 1e-12) + 1e-12)
     # a query inside a box has bound zero; the bound to a box's corner is the distance to it
-    assert np.all(t._box_lower_bound(t.lower[:1] / 2 + t.upper[:1] / 2, np.array([0])) == 0)
+    assert box_lower_bound(t.lower[0] / 2 + t.upper[0] / 2, t.lower[0], t.upper[0], p) == 0
+    corner = t.lower[0] - 1.0  # one unit below the box in every coordinate
+    assert box_lower_bound(corner, t.lower[0], t.upper[0], p) == (1.0 if np.isinf(p) else 4.0)
 
 
 def test_bad_input():
@@ -111,3 +115,51 @@ def test_bad_input():
         tree.query(X, 6)
     with pytest.raises(ValueError, match="shape"):
         tree.query(np.zeros((2, 3)), 1)
+
+
+@pytest.mark.parametrize("p", [1.0, 2.0, 3.0, np.inf])
+@pytest.mark.parametrize("d", [20, 50])
+def test_query_equals_brute_force_in_high_dimension(p, d):
+    # at d >= 20 the search visits nearly every leaf: the heap is updated many times
+    rng = np.random.default_rng(d)
+    X = rng.standard_normal((600, d)) * np.linspace(1.0, 0.1, d)
+    Q = rng.standard_normal((40, d)) * np.linspace(1.0, 0.1, d)
+    for k, leaf_size in [(1, 1), (5, 30), (17, 7), (600, 40)]:
+        dist, ind = KDTree(X, leaf_size, p=p).query(Q, k)
+        dist_ref, ind_ref = kneighbors_brute(Q, X, k, metric="minkowski", p=p)
+        np.testing.assert_array_equal(ind, ind_ref, err_msg=f"k={k} leaf_size={leaf_size}")
+        np.testing.assert_allclose(dist, dist_ref, rtol=1e-12, atol=1e-14)
+
+
+def test_heap_keeps_the_k_smallest():
+    rng = np.random.default_rng(5)
+    for k in [1, 2, 7, 16]:
+        R, J = np.full(k, np.inf), np.zeros(k, dtype=np.intp)
+        values = rng.permutation(200).astype(float)
+        for i, r in enumerate(values):
+            if r < R[0]:
+                heap_replace_top(R, J, r, i)
+            assert R[0] == R.max()  # the root is the k-th smallest so far
+        np.testing.assert_array_equal(np.sort(R), np.arange(k))
+        np.testing.assert_array_equal(values[J], R)
+
+
+def test_pruning_saves_distances_in_low_dimension():
+    rng = np.random.default_rng(6)
+    X, Q = rng.uniform(size=(4000, 2)), rng.uniform(size=(200, 2))
+    tree = KDTree(X, 30)
+    counts = tree.n_distances(Q, 5)
+    assert counts.shape == (200,) and np.all(counts >= 5)
+    assert counts.mean() < 0.05 * 4000  # a few leaves, not the whole data set
+    # with k = n nothing can be pruned: every point is scanned exactly once
+    np.testing.assert_array_equal(KDTree(X[:300], 30).n_distances(Q, 300), 300)
+
+
+def test_threads_give_the_same_result():
+    rng = np.random.default_rng(8)
+    X, Q = rng.standard_normal((2000, 5)), rng.standard_normal((900, 5))
+    tree = KDTree(X, 10)
+    one = tree.query(Q, 3, working_memory=0.01)
+    two = tree.query(Q, 3, working_memory=0.01, n_jobs=2)
+    np.testing.assert_array_equal(one[1], two[1])
+    np.testing.assert_array_equal(one[0], two[0])

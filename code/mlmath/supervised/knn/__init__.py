@@ -5,13 +5,16 @@ Its tests are under ``tests/supervised/knn/``.
 
 from mlmath.supervised.knn.distances import (
     METRICS,
+    SEARCH_MEMORY_MIB,
     chunk_rows,
     chunk_words_per_row,
     effective_metric,
+    k_smallest,
     kneighbors_brute,
     pairwise_distances,
     reduced_to_distance,
     rows_in_budget,
+    run_chunks,
 )
 from mlmath.supervised.knn.estimators import (
     KNeighborsClassifier,
@@ -30,7 +33,10 @@ __all__ = [
     "chunk_rows",
     "rows_in_budget",
     "chunk_words_per_row",
+    "k_smallest",
+    "run_chunks",
     "kneighbors_brute",
+    "SEARCH_MEMORY_MIB",
     "KNeighborsClassifier",
     "KNeighborsRegressor",
     "neighbor_weights",

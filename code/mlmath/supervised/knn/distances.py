@@ -4,15 +4,17 @@ The Euclidean distances use the expansion
 :math:`\|\vx - \vz\|_2^2 = \|\vx\|_2^2 - 2\vx^\top\vz + \|\vz\|_2^2`, one matrix product for a
 whole block of queries ({eq}`eq-knn-sq-expansion` of the k-nearest neighbours chapter); the
 other Minkowski distances accumulate one feature at a time. Queries are processed in chunks
-whose rows are chosen so that the temporary arrays stay within a memory budget
+whose rows are chosen so that the temporary arrays stay within a memory budget of a few MiB
 ({eq}`eq-knn-chunk-rows`), and each chunk is reduced at once to its ``k`` nearest neighbours
-with ``np.argpartition``.
+by a threshold on group minima ({eq}`eq-knn-group-threshold`); the chunks can run on several
+threads.
 """
 
 import math
 
 import numpy as np
 import sklearn
+from joblib import Parallel, delayed
 
 from mlmath.validation import check_squares_representable
 
@@ -24,11 +26,18 @@ __all__ = [
     "chunk_rows",
     "rows_in_budget",
     "chunk_words_per_row",
+    "k_smallest",
+    "run_chunks",
     "kneighbors_brute",
+    "SEARCH_MEMORY_MIB",
 ]
 
 # metric name -> the Minkowski exponent it stands for
 METRICS = {"euclidean": 2.0, "manhattan": 1.0, "chebyshev": math.inf, "minkowski": None}
+
+#: Default budget (MiB) of one chunk of a neighbour search: a block of a few MiB stays near the
+#: processor's caches, where the passes over it run at cache speed, not memory speed.
+SEARCH_MEMORY_MIB = 8
 
 def effective_metric(metric, p):
     """The metric actually computed, as scikit-learn's ``effective_metric_``.
@@ -206,9 +215,8 @@ def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
     n_samples : int
         Number of fitted points ``n``.
     working_memory : float, default=None
-        Budget in MiB; ``None`` reads scikit-learn's ``working_memory`` setting
-        (``sklearn.get_config()``, 1024 MiB unless changed), as scikit-learn's own chunked
-        distance computations do.
+        Budget in MiB; ``None`` takes the smaller of scikit-learn's ``working_memory`` setting
+        (``sklearn.get_config()``, 1024 MiB unless changed) and :data:`SEARCH_MEMORY_MIB`.
     n_neighbors : int, default=0
         ``k``.
     n_features : int, default=0
@@ -219,18 +227,111 @@ def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
     int
     """
     words = chunk_words_per_row(max(int(n_samples), 1), n_neighbors, n_features)
-    return rows_in_budget(words, working_memory)
+    return rows_in_budget(words, _search_memory(working_memory))
+
+
+def k_smallest(R, k, *, group=16):
+    """Column indices of the ``k`` smallest entries of every row of ``R``.
+
+    A row's ``k`` smallest entries lie at or below the ``k``-th smallest of its *group minima*:
+    split the ``n`` columns into ``b = n // group`` groups (column ``j`` in group ``j mod b``)
+    and take the minimum of each group; ``k`` groups have a minimum at or below the ``k``-th
+    smallest minimum ``tau``, so at least ``k`` entries are ``<= tau``
+    ({eq}`eq-knn-group-threshold` of the k-nearest neighbours chapter). The minima cost one
+    pass over the row, the selection of ``tau`` works on ``b`` numbers instead of ``n``, and
+    the few entries ``<= tau`` (about ``k`` for data in random order) are sorted by (value,
+    index). A chunk in which some row has more than ``b`` candidates (many tied entries) is
+    handled by ``np.argpartition`` over whole rows instead, as is a row too short for the
+    groups (``b < 2 k``).
+
+    Parameters
+    ----------
+    R : ndarray of shape (m, n)
+        Finite values (reduced distances).
+    k : int
+        ``1 <= k <= n``.
+    group : int, default=16
+        Number of columns per group.
+
+    Returns
+    -------
+    J : ndarray of shape (m, k)
+        The columns of the ``k`` smallest entries of each row; on the grouped path ordered by
+        (value, column), the ``k`` first in that order; on the ``argpartition`` path in no
+        particular order, ties at the ``k``-th value resolved by ``argpartition``.
+    """
+    m, n = R.shape
+    b = n // group
+    if k == n:
+        return np.broadcast_to(np.arange(n), R.shape).copy()
+    if b >= 2 * k:
+        G = R[:, :group * b].reshape(m, group, b).min(axis=1)  # (m, b) group minima
+        for a in range(group * b, n, b):  # the last n mod group columns join the first groups
+            w = min(b, n - a)
+            np.minimum(G[:, :w], R[:, a:a + w], out=G[:, :w])
+        tau = np.partition(G, k - 1, axis=1)[:, k - 1]  # (m,) the threshold
+        del G
+        below = R <= tau[:, None]  # (m, n) booleans
+        if int(below.sum(axis=1).max()) <= b:
+            flat = np.flatnonzero(below)  # candidates, row by row, columns increasing
+            del below
+            rows = flat // n
+            order = np.lexsort((R.ravel()[flat], rows))  # stable: ties stay by column
+            flat = flat[order]
+            first = np.searchsorted(rows[order], np.arange(m))  # each row's first candidate
+            return flat[first[:, None] + np.arange(k)] - n * np.arange(m)[:, None]
+        del below
+    return np.argpartition(R, k - 1, axis=1)[:, :k].copy()  # copy: the (m, n) block is freed
+
+
+def _search_memory(working_memory):
+    """The budget (MiB) of one chunk of a search: ``working_memory``, or by default the smaller
+    of scikit-learn's ``working_memory`` setting and :data:`SEARCH_MEMORY_MIB`."""
+    if working_memory is None:
+        return min(sklearn.get_config()["working_memory"], SEARCH_MEMORY_MIB)
+    return working_memory
+
+
+def run_chunks(fn, n_rows, step, n_jobs=None):
+    """Call ``fn(rows)`` for consecutive slices of ``step`` rows, on ``n_jobs`` threads.
+
+    The slices are the same whatever ``n_jobs``, and each call writes its own rows of the
+    output, so the result does not depend on ``n_jobs``.
+
+    Parameters
+    ----------
+    fn : callable
+        Called with one ``slice`` of rows; its return value is ignored.
+    n_rows : int
+        Total number of rows.
+    step : int
+        Rows per slice.
+    n_jobs : int or None, default=None
+        Number of threads (joblib's convention: ``None`` and 1 run in the calling thread,
+        ``-1`` uses every core). NumPy releases the GIL in its array loops and BLAS calls, so
+        threads run the chunks in parallel.
+
+    Returns
+    -------
+    None
+    """
+    slices = [slice(a, min(a + step, n_rows)) for a in range(0, n_rows, step)]
+    if n_jobs in (None, 1) or len(slices) == 1:
+        for rows in slices:
+            fn(rows)
+        return
+    Parallel(n_jobs=n_jobs, backend="threading")(delayed(fn)(rows) for rows in slices)
 
 
 def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_memory=None,
-                     return_distance=True):
+                     return_distance=True, n_jobs=None):
     """The ``n_neighbors`` nearest rows of ``Z`` for every row of ``X``, by exhaustive search.
 
     Queries are processed in chunks of :func:`chunk_rows` rows. For each chunk the reduced
-    distances to all of ``Z`` are computed, ``np.argpartition`` moves the ``k`` smallest of each
-    row to the front in linear time, and only those ``k`` are sorted. In the Euclidean case the
-    ``k`` selected distances are recomputed from the differences, which removes the
-    cancellation error of the expansion from the returned distances.
+    distances to all of ``Z`` are computed, :func:`k_smallest` selects the ``k`` smallest of
+    each row, and only those ``k`` are sorted. In the Euclidean case the ``k`` selected
+    distances are recomputed from the differences, which removes the cancellation error of the
+    expansion from the returned distances.
 
     Parameters
     ----------
@@ -241,8 +342,13 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
     metric : {"euclidean", "manhattan", "chebyshev", "minkowski"}, default="euclidean"
     p : float, default=2.0
     working_memory : float, default=None
-        Memory budget of the temporaries in MiB (see :func:`chunk_rows`).
+        Memory budget of the temporaries of one chunk in MiB (see :func:`chunk_rows`); ``None``
+        takes the smaller of scikit-learn's ``working_memory`` setting and
+        :data:`SEARCH_MEMORY_MIB`, a block that stays near the processor's caches.
     return_distance : bool, default=True
+    n_jobs : int or None, default=None
+        Threads over the chunks (:func:`run_chunks`); each holds one chunk's temporaries. The
+        result is the same for every ``n_jobs``.
 
     Returns
     -------
@@ -266,6 +372,7 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
     k = int(n_neighbors)
     if not 1 <= k <= n:
         raise ValueError(f"n_neighbors must be in [1, {n}] (the number of points), got {k}.")
+    shift = None
     if p == 2.0:
         # Translating both sets by the same vector changes no distance but shrinks the norms,
         # and with them the rounding error of the expansion (see the chapter). The training
@@ -275,15 +382,11 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
     Z_sq = np.einsum("ij,ij->i", Z, Z) if p == 2.0 else None
     dist = np.empty((n_q, k))
     ind = np.empty((n_q, k), dtype=np.intp)
-    step = chunk_rows(n, working_memory, n_neighbors=k, n_features=X.shape[1])
-    for start in range(0, n_q, step):
-        rows = slice(start, start + step)
+
+    def one_chunk(rows):
         Q = X[rows] - shift if p == 2.0 else X[rows]  # (m, d); a view unless centred
         R = _reduced_block(Q, Z, p, Z_sq)  # (m, n)
-        if k < n:  # the k smallest of each row, unordered; a copy, so the (m, n) block is freed
-            J = np.argpartition(R, k - 1, axis=1)[:, :k].copy()  # (m, k)
-        else:
-            J = np.broadcast_to(np.arange(n), R.shape).copy()
+        J = k_smallest(R, k)  # (m, k)
         if p == 2.0:  # exact squared distances of the k survivors, from the differences
             del R
             diff = Z[J]  # (m, k, d), the only array of that size
@@ -291,11 +394,15 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
             Rk = np.einsum("mkd,mkd->mk", diff, diff)
             del diff
         else:
-            Rk = np.take_along_axis(R, J, axis=1) if k < n else R
+            Rk = np.take_along_axis(R, J, axis=1)
             del R
         order = np.lexsort((J, Rk), axis=-1)  # by distance, ties by index
         ind[rows] = np.take_along_axis(J, order, axis=1)
+        del J
         Rk = np.take_along_axis(Rk, order, axis=1)
+        del order
         dist[rows] = reduced_to_distance(Rk, p)
-        del Q, J, Rk, order  # nothing of this chunk survives into the next one
+
+    step = chunk_rows(n, working_memory, n_neighbors=k, n_features=X.shape[1])
+    run_chunks(one_chunk, n_q, step, n_jobs)
     return (dist, ind) if return_distance else ind

@@ -7,7 +7,7 @@ memory-bounded chunks, or :mod:`mlmath.supervised.knn.kd_tree`), then vote or av
 """
 
 import math
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -16,10 +16,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from mlmath.supervised.knn.distances import METRICS, effective_metric, kneighbors_brute
 from mlmath.supervised.knn.kd_tree import KDTree
 from mlmath.validation import (
-    check_option,
+    Interval,
+    Options,
     check_positive_int,
+    check_sample_weight,
     check_squares_representable,
     encode_class_labels,
+    validate_parameters,
 )
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "neighbor_weights"]
@@ -66,30 +69,29 @@ def neighbor_weights(dist, weights):
 class _KNeighborsBase(BaseEstimator):
     """Shared fitting and neighbour search (not an estimator on its own)."""
 
+    _parameter_constraints = {
+        "n_neighbors": [Interval(Integral, 1, None)],
+        "weights": [Options(["uniform", "distance"]), "callable"],
+        "algorithm": [Options(["auto", "brute", "kd_tree"])],
+        "leaf_size": [Interval(Integral, 1, None)],
+        "p": [Interval(Real, 1, math.inf)],  # p < 1 gives no metric; inf is Chebyshev
+        "metric": [Options(list(METRICS))],
+        "n_jobs": [None, Integral],
+    }
+
     def __init__(self, n_neighbors=5, *, weights="uniform", algorithm="auto", leaf_size=30, p=2,
-                 metric="minkowski"):
+                 metric="minkowski", n_jobs=None):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.algorithm = algorithm
         self.leaf_size = leaf_size
         self.p = p
         self.metric = metric
+        self.n_jobs = n_jobs
 
-    def _check_params(self):
-        check_positive_int(self.n_neighbors, "n_neighbors")
-        check_positive_int(self.leaf_size, "leaf_size")
-        check_option(self.algorithm, "algorithm", ["auto", "brute", "kd_tree"])
-        check_option(self.metric, "metric", list(METRICS))
-        if not callable(self.weights):
-            check_option(self.weights, "weights", ["uniform", "distance"])
-        if (isinstance(self.p, bool) or not isinstance(self.p, Real)
-                or math.isnan(self.p) or self.p < 1):
-            raise ValueError(
-                f"The 'p' parameter must be a real number >= 1 (inf allowed): p < 1 does not "
-                f"give a metric; got {self.p!r}."
-            )
-
-    def _fit(self, X):
+    def _fit(self, X, sample_weight):
+        self._sample_weight = (None if sample_weight is None
+                               else check_sample_weight(sample_weight, X.shape[0]))
         self.effective_metric_, p = effective_metric(self.metric, self.p)
         self.effective_metric_params_ = {"p": p} if self.effective_metric_ == "minkowski" else {}
         self._p = p
@@ -151,10 +153,10 @@ class _KNeighborsBase(BaseEstimator):
                 f"not enough training points for that many neighbours."
             )
         if self._tree is not None:
-            dist, ind = self._tree.query(X, n_neighbors)
+            dist, ind = self._tree.query(X, n_neighbors, n_jobs=self.n_jobs)
         else:
             dist, ind = kneighbors_brute(X, self._fit_X, n_neighbors, metric="minkowski",
-                                         p=self._p)
+                                         p=self._p, n_jobs=self.n_jobs)
         if query_is_train:
             # Drop each point from its own list; if it has more than n_neighbors exact
             # duplicates it may not be listed, and the first entry is dropped instead.
@@ -167,9 +169,42 @@ class _KNeighborsBase(BaseEstimator):
 
 
     def _neighbors_and_weights(self, X):
+        """Neighbour indices and their voting weights (``None`` when all are equal).
+
+        Without sample weights: the ``k`` nearest points and the weights of
+        :func:`neighbor_weights`. With sample weights ``s_i``, a point counts as ``s_i``
+        copies of itself ({eq}`eq-knn-sample-weights`): the neighbours are taken in order of
+        distance until their weights sum to ``k``, the last one's weight cut so that the sum
+        is exactly ``k`` (all points when their total is below ``k``), and each one's weight
+        is that (cut) sample weight times its distance weight.
+        """
         uniform = isinstance(self.weights, str) and self.weights == "uniform"
-        dist, ind = self.kneighbors(X)
-        w = None if uniform else neighbor_weights(dist, self.weights)
+        if self._sample_weight is None:
+            dist, ind = self.kneighbors(X)
+            return ind, None if uniform else neighbor_weights(dist, self.weights)
+        k = self.n_neighbors
+        n_max = self.n_samples_fit_ - (X is None)  # the most neighbours a query can have
+        kk = min(k, n_max)
+        while True:  # search more neighbours until every query's weights sum to k
+            dist, ind = self.kneighbors(X, n_neighbors=kk)
+            s = self._sample_weight[ind]  # (m, kk)
+            before = np.cumsum(s, axis=1) - s  # weight of the closer neighbours
+            if kk == n_max or np.all(before[:, -1] + s[:, -1] >= k):
+                break
+            kk = min(2 * kk, n_max)
+        t = np.clip(k - before, 0.0, s)  # the cut sample weights, summing to k
+        if uniform:
+            w = t
+        else:
+            # neighbours of weight 0 do not exist for the distance weights either
+            w = t * neighbor_weights(np.where(t > 0, dist, np.inf), self.weights) \
+                if isinstance(self.weights, str) else t * neighbor_weights(dist, self.weights)
+        if np.any(np.all(w == 0, axis=1)):
+            raise ValueError(
+                "All the neighbours of some query have weight zero (their sample weights, "
+                "times their distance weights, are 0), so their vote or mean is undefined. "
+                "Give those training points a positive weight."
+            )
         return ind, w
 
 
@@ -195,6 +230,9 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
         the Euclidean distance.
     metric : {"minkowski", "euclidean", "manhattan", "chebyshev"}, default="minkowski"
         Distance; the named metrics ignore ``p``.
+    n_jobs : int, default=None
+        Threads that search the neighbours of the chunks of queries in parallel (``None``: 1;
+        ``-1``: all cores), as in scikit-learn. The results are the same for every value.
 
     Attributes
     ----------
@@ -213,7 +251,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
     ``classes_``, as in scikit-learn.
     """
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Store the training set (and build the k-d tree when it is used).
 
         Parameters
@@ -221,15 +259,20 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
             Class labels (integers, strings, ...).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each training point: its vote is multiplied by it
+            ({eq}`eq-knn-sample-weights`). ``None`` (or all ones) gives scikit-learn's
+            results, whose ``KNeighborsClassifier`` has no sample weights. A point of weight 0
+            still takes its place among the neighbours but does not vote.
 
         Returns
         -------
         self : object
         """
-        self._check_params()
+        validate_parameters(self)
         X, y = validate_data(self, X, y, dtype=np.float64)
         self.classes_, self._y = encode_class_labels(y)
-        self._fit(X)
+        self._fit(X, sample_weight)
         return self
 
     def predict_proba(self, X):
@@ -292,6 +335,8 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
     leaf_size : int, default=30
     p : float, default=2
     metric : {"minkowski", "euclidean", "manhattan", "chebyshev"}, default="minkowski"
+    n_jobs : int, default=None
+        Threads over the chunks of queries; the results are the same for every value.
 
     Attributes
     ----------
@@ -305,22 +350,26 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
     Implements {eq}`eq-knn-regression` of the k-nearest neighbours chapter.
     """
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Store the training set (and build the k-d tree when it is used).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each training point: its target enters the neighbours'
+            weighted mean with that weight ({eq}`eq-knn-sample-weights`). ``None`` (or all
+            ones) gives scikit-learn's results.
 
         Returns
         -------
         self : object
         """
-        self._check_params()
+        validate_parameters(self)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
         self._y = y.astype(np.float64)
-        self._fit(X)
+        self._fit(X, sample_weight)
         return self
 
     def predict(self, X):

@@ -1,4 +1,4 @@
-r"""A k-d tree stored as flat arrays, built level by level and queried for many points at once.
+r"""A k-d tree stored as flat arrays, built level by level, searched depth first by a compiled loop.
 
 The tree is complete and balanced: node ``v`` has children ``2v + 1`` and ``2v + 2``, and the
 points of a node are a contiguous slice ``perm[start[v]:end[v]]`` of one permutation of the
@@ -7,28 +7,23 @@ every coordinate: all the nodes of a level are split at the median of their wide
 by one stable partition of the sorted orders, in O(n d) time per level and O(d n log n) in all
 ({prf:ref}`prop-knn-build-cost`). Each node keeps the bounding box of its points, from which the
 lower bound {eq}`eq-knn-box-bound` of the k-nearest neighbours chapter prunes whole subtrees at
-query time (Bentley 1975; Friedman, Bentley and Finkel 1977).
-"""
+query time (Bentley 1975; Friedman, Bentley and Finkel 1977). The query of one point is a
+branch-and-bound search whose bound changes after every leaf, a sequential loop compiled with
+numba (:func:`query_points`)."""
 
 import math
 
+import numba
 import numpy as np
-import sklearn
 
-from mlmath.supervised.knn.distances import effective_metric, reduced_to_distance
+from mlmath.supervised.knn.distances import (
+    _search_memory,
+    effective_metric,
+    reduced_to_distance,
+    run_chunks,
+)
 
 __all__ = ["KDTree"]
-
-
-def _reduce(G, p):
-    """Reduced Minkowski norm over the last axis: sum of |g|^p, or the max for p = inf."""
-    if math.isinf(p):
-        return G.max(axis=-1)
-    if p == 2.0:
-        return np.einsum("...j,...j->...", G, G)
-    if p == 1.0:
-        return G.sum(axis=-1)
-    return (G**p).sum(axis=-1)
 
 
 class KDTree:
@@ -134,26 +129,7 @@ class KDTree:
 
     # --- queries ---------------------------------------------------------------------------
 
-    def _box_lower_bound(self, Q, nodes):
-        """Reduced lower bound {eq}`eq-knn-box-bound` from each row of Q to each node's box."""
-        # Delta_j = max(lower_j - x_j, 0, x_j - upper_j): at most one difference is positive
-        G = np.maximum(self.lower[nodes] - Q, Q - self.upper[nodes])  # (P, d)
-        np.maximum(G, 0.0, out=G)
-        return _reduce(G, self.p)
-
-    def _scan(self, Q, nodes, width):
-        """Reduced distances from each row of Q (a, d) to the points of its node: (a, width)."""
-        pos = self.start[nodes][:, None] + np.arange(width)  # (a, width)
-        valid = pos < self.end[nodes][:, None]
-        pos = np.where(valid, pos, 0)
-        diff = self._Xp[pos] - Q[:, None, :]  # (a, width, d)
-        if self.p != 2.0:  # the squares of p = 2 need no absolute value
-            np.abs(diff, out=diff)
-        R = _reduce(diff, self.p)  # (a, width)
-        R[~valid] = np.inf
-        return R, pos
-
-    def query(self, X, k=1, *, return_distance=True, working_memory=None):
+    def query(self, X, k=1, *, return_distance=True, working_memory=None, n_jobs=None):
         """The ``k`` nearest indexed points of every row of ``X``.
 
         Parameters
@@ -163,8 +139,12 @@ class KDTree:
             ``1 <= k <= n_samples``.
         return_distance : bool, default=True
         working_memory : float, default=None
-            Memory budget in MiB for one chunk of queries; ``None`` reads scikit-learn's
-            ``working_memory`` setting.
+            Memory budget in MiB for one chunk of queries; ``None`` takes the smaller of
+            scikit-learn's ``working_memory`` setting and ``SEARCH_MEMORY_MIB`` (a block near
+            the caches).
+        n_jobs : int or None, default=None
+            Threads over the chunks of queries (``run_chunks``; the compiled search releases
+            the GIL); the result is the same for every ``n_jobs``.
 
         Returns
         -------
@@ -174,6 +154,40 @@ class KDTree:
             Indices into ``data``, ordered by (distance, index). Among points tied at the
             ``k``-th distance, which enter is the search's own (deterministic) choice.
         """
+        Q, k = self._check_query(X, k)
+        dist = np.empty((Q.shape[0], k))
+        ind = np.empty((Q.shape[0], k), dtype=np.intp)
+
+        def one_chunk(rows):
+            R, J, _ = self._search(Q[rows], k)
+            J = self.perm[J]  # positions in node order -> original indices
+            order = np.lexsort((J, R), axis=-1)
+            dist[rows] = reduced_to_distance(np.take_along_axis(R, order, axis=1), self.p)
+            ind[rows] = np.take_along_axis(J, order, axis=1)
+
+        # per query: the k candidates, their order and the sorted copies (8-byte words)
+        step = max(1, int(_search_memory(working_memory) * 2**20 // (8 * (6 * k + Q.shape[1]))))
+        run_chunks(one_chunk, Q.shape[0], step, n_jobs)
+        return (dist, ind) if return_distance else ind
+
+    def n_distances(self, X, k=1):
+        """How many training points the search for the ``k`` nearest computes a distance to.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, n_features)
+        k : int, default=1
+
+        Returns
+        -------
+        counts : ndarray of shape (n_queries,)
+            For each query, the number of points scanned in the leaves it visits (brute force
+            computes ``n_samples``).
+        """
+        Q, k = self._check_query(X, k)
+        return self._search(Q, k)[2]
+
+    def _check_query(self, X, k):
         Q = np.asarray(X, dtype=float)
         n, d = self.data.shape
         if Q.ndim != 2 or Q.shape[1] != d:
@@ -181,72 +195,165 @@ class KDTree:
         k = int(k)
         if not 1 <= k <= n:
             raise ValueError(f"k must be in [1, {n}] (the number of points), got {k}.")
-        sizes = self.end - self.start
-        # the deepest level whose every node holds at least k points: the first guess
-        level_k = max(lv for lv in range(self.n_levels)
-                      if sizes[2**lv - 1:2 ** (lv + 1) - 1].min() >= k)
-        width_k = int(sizes[2**level_k - 1:2 ** (level_k + 1) - 1].max())
-        n_leaves = 2 ** (self.n_levels - 1)
-        width_leaf = int(sizes[n_leaves - 1:].max())
-        if working_memory is None:
-            working_memory = sklearn.get_config()["working_memory"]
-        per_query = 8 * (d + 2) * max(4 * n_leaves, width_k + k, width_leaf + k)
-        step = max(1, int(working_memory * 2**20 // per_query))
-        dist = np.empty((Q.shape[0], k))
-        ind = np.empty((Q.shape[0], k), dtype=np.intp)
-        for a in range(0, Q.shape[0], step):
-            R, J = self._query_chunk(Q[a:a + step], k, level_k, width_k, width_leaf)
-            J = self.perm[J]  # positions in node order -> original indices
-            order = np.lexsort((J, R), axis=-1)
-            dist[a:a + step] = reduced_to_distance(np.take_along_axis(R, order, axis=1), self.p)
-            ind[a:a + step] = np.take_along_axis(J, order, axis=1)
-        return (dist, ind) if return_distance else ind
+        return Q, k
 
-    def _query_chunk(self, Q, k, level_k, width_k, width_leaf):
+    def _search(self, Q, k):
+        """Reduced distances and node-order positions of the k nearest (unsorted), and counts."""
         m = Q.shape[0]
-        rows = np.arange(m)
-        # 1. Descend to the node of level `level_k` containing each query and take the k
-        #    nearest of its points: k candidates, and an upper bound on the k-th distance.
-        own = np.zeros(m, dtype=np.intp)
-        for _ in range(level_k):
-            dim = self.split_dim[own]
-            own = 2 * own + 1 + (Q[rows, dim] >= self.split_value[own])
-        R, pos = self._scan(Q, own, width_k)
-        top = np.argpartition(R, k - 1, axis=1)[:, :k]
-        R = np.take_along_axis(R, top, axis=1)  # (m, k) reduced distances, unordered
-        J = np.take_along_axis(pos, top, axis=1)  # (m, k) positions in node order
-        kth = R.max(axis=1)  # current k-th smallest reduced distance of each query
-        # 2. Walk down the levels with the (query, node) pairs whose box may hold a point
-        #    closer than the current k-th neighbour; the first guess's node is done already.
-        qi, nodes = rows, np.zeros(m, dtype=np.intp)
-        for level in range(self.n_levels):
-            lb = self._box_lower_bound(Q[qi], nodes)
-            keep = lb < kth[qi]
-            if level == level_k:
-                keep &= nodes != own[qi]
-            qi, nodes, lb = qi[keep], nodes[keep], lb[keep]
-            if level < self.n_levels - 1:
-                qi = np.repeat(qi, 2)
-                nodes = (2 * nodes[:, None] + np.array([1, 2])).ravel()
-        # 3. Visit the surviving leaves in rounds: in round r every query scans its r-th
-        #    closest leaf (by box bound), if that bound is still below its k-th distance.
-        by_query = np.lexsort((lb, qi))
-        qi, nodes, lb = qi[by_query], nodes[by_query], lb[by_query]
-        rank = np.arange(qi.size) - np.searchsorted(qi, qi, side="left")
-        by_round = np.argsort(rank, kind="stable")
-        bounds = np.searchsorted(rank[by_round], np.arange(rank.max(initial=-1) + 2))
-        for r in range(bounds.size - 1):
-            sel = by_round[bounds[r]:bounds[r + 1]]
-            q_r, n_r = qi[sel], nodes[sel]
-            active = lb[sel] < kth[q_r]
-            q_r, n_r = q_r[active], n_r[active]
-            if q_r.size == 0:
+        R = np.full((m, k), np.inf)
+        J = np.zeros((m, k), dtype=np.intp)
+        counts = np.zeros(m, dtype=np.intp)
+        query_points(np.ascontiguousarray(Q), self._Xp, self.start, self.end, self.lower,
+                     self.upper, float(self.p), R, J, counts)
+        return R, J, counts
+
+
+@numba.njit(cache=True, nogil=True)
+def reduced_add(r, g, p):
+    r"""Add the coordinate gap ``g >= 0`` to the reduced Minkowski distance ``r``.
+
+    Parameters
+    ----------
+    r : float
+        The reduced distance over the coordinates so far.
+    g : float
+        The gap :math:`|x_j - z_j|` (or :math:`\Delta_j`) of the next coordinate.
+    p : float
+        Minkowski exponent, ``p >= 1`` or ``inf``.
+
+    Returns
+    -------
+    float
+        :math:`r + g^p` for finite ``p`` (:math:`r + g^2` for ``p = 2``), :math:`\max(r, g)`
+        for ``p = inf``.
+    """
+    if p == 2.0:
+        return r + g * g
+    if p == 1.0:
+        return r + g
+    if math.isinf(p):
+        return max(r, g)
+    return r + g**p
+
+
+@numba.njit(cache=True, nogil=True)
+def box_lower_bound(q, lower, upper, p):
+    """Reduced lower bound {eq}`eq-knn-box-bound` from the point ``q`` to the box
+    ``[lower, upper]``: the reduced distance to the nearest point of the box.
+
+    Parameters
+    ----------
+    q, lower, upper : ndarray of shape (n_features,)
+    p : float
+
+    Returns
+    -------
+    float
+    """
+    r = 0.0
+    for j in range(q.size):
+        # Delta_j = max(lower_j - q_j, 0, q_j - upper_j): at most one difference is positive
+        r = reduced_add(r, max(lower[j] - q[j], 0.0, q[j] - upper[j]), p)
+    return r
+
+
+@numba.njit(cache=True, nogil=True)
+def heap_replace_top(R, J, r, i):
+    """Replace the largest entry ``R[0]`` of the max-heap ``(R, J)`` by ``(r, i)``, ``r < R[0]``.
+
+    The entry sifts down from the root, each step to the larger child, until both children
+    are at most ``r``: the heap stays ordered (every ``R[a] >= R[2a + 1], R[2a + 2]``), so
+    ``R[0]`` is always the current ``k``-th smallest distance. ``O(log k)`` steps.
+
+    Parameters
+    ----------
+    R : ndarray of shape (k,)
+        Reduced distances ordered as a max-heap, updated in place.
+    J : ndarray of shape (k,)
+        The positions of their points, moved with them.
+    r : float
+        The new reduced distance, ``r < R[0]``.
+    i : int
+        Its point's position.
+
+    Returns
+    -------
+    None
+    """
+    k = R.size
+    a = 0
+    while 2 * a + 1 < k:
+        c = 2 * a + 1  # the larger child
+        if c + 1 < k and R[c + 1] > R[c]:
+            c += 1
+        if R[c] <= r:
+            break
+        R[a], J[a] = R[c], J[c]  # move the child up
+        a = c
+    R[a], J[a] = r, i
+
+
+@numba.njit(cache=True, nogil=True)
+def query_points(Q, Xp, start, end, lower, upper, p, R, J, counts):
+    """Depth-first branch-and-bound search of the tree for each row of ``Q``.
+
+    For each query: visit the nodes depth first, the child whose box is nearer first; at a
+    leaf, compute the reduced distance to each of its points and keep the ``k`` smallest in the
+    max-heap ``(R[q], J[q])``; skip a node whose box bound {eq}`eq-knn-box-bound` is not below
+    the current ``k``-th distance ``R[q, 0]``. The loop is compiled with numba because it is
+    inherently sequential: which node comes next, and whether it is skipped, depends on the
+    bound left by every leaf scanned before it, and in a Python loop the interpreter's cost per
+    node exceeds the :math:`O(d)` arithmetic of its bound.
+
+    Parameters
+    ----------
+    Q : ndarray of shape (n_queries, n_features)
+    Xp : ndarray of shape (n_samples, n_features)
+        The points in node order (``data[perm]``).
+    start, end : ndarray of shape (n_nodes,)
+        The node ranges; the tree is complete, nodes ``n_nodes // 2`` and above are leaves.
+    lower, upper : ndarray of shape (n_nodes, n_features)
+        The boxes.
+    p : float
+    R : ndarray of shape (n_queries, k)
+        Filled with ``inf`` on entry; on exit the reduced distances of each query's ``k``
+        nearest points, as a max-heap (unsorted).
+    J : ndarray of shape (n_queries, k)
+        On exit, their positions in node order.
+    counts : ndarray of shape (n_queries,)
+        On exit, the number of distances computed for each query.
+    """
+    n_nodes = start.size
+    first_leaf = n_nodes // 2
+    depth = 1
+    while 2**depth - 1 < n_nodes:
+        depth += 1
+    stack = np.empty(depth + 1, dtype=np.intp)  # nodes still to visit, and their bounds
+    stack_bound = np.empty(depth + 1)
+    for a in range(Q.shape[0]):
+        q, Ra, Ja = Q[a], R[a], J[a]
+        stack[0], stack_bound[0], top = 0, box_lower_bound(q, lower[0], upper[0], p), 1
+        while top > 0:
+            top -= 1
+            v, bound = stack[top], stack_bound[top]
+            if bound >= Ra[0]:  # prune: no point of the box beats the k-th neighbour
                 continue
-            Rn, posn = self._scan(Q[q_r], n_r, width_leaf)  # (a, width_leaf)
-            allR = np.concatenate([R[q_r], Rn], axis=1)  # merge with the running top-k
-            allI = np.concatenate([J[q_r], posn], axis=1)
-            top = np.argpartition(allR, k - 1, axis=1)[:, :k]
-            R[q_r] = np.take_along_axis(allR, top, axis=1)
-            J[q_r] = np.take_along_axis(allI, top, axis=1)
-            kth[q_r] = R[q_r].max(axis=1)
-        return R, J
+            if v >= first_leaf:  # a leaf: scan its points
+                for i in range(start[v], end[v]):
+                    r = 0.0
+                    for j in range(q.size):
+                        r = reduced_add(r, abs(q[j] - Xp[i, j]), p)
+                    if r < Ra[0]:
+                        heap_replace_top(Ra, Ja, r, i)
+                counts[a] += end[v] - start[v]
+            else:  # push the farther child first, so that the nearer one is visited first
+                left, right = 2 * v + 1, 2 * v + 2
+                b_left = box_lower_bound(q, lower[left], upper[left], p)
+                b_right = box_lower_bound(q, lower[right], upper[right], p)
+                if b_left <= b_right:
+                    stack[top], stack_bound[top] = right, b_right
+                    stack[top + 1], stack_bound[top + 1] = left, b_left
+                else:
+                    stack[top], stack_bound[top] = left, b_left
+                    stack[top + 1], stack_bound[top + 1] = right, b_right
+                top += 2
