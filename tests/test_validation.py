@@ -210,8 +210,11 @@ def test_class_weights_balanced_dict_and_refusals():
     np.testing.assert_allclose(np.bincount(y_enc, weights=sw * balanced[y_enc]), sw.sum() / 3)
     np.testing.assert_allclose(class_weights({"b": 3.0}, classes, y_enc), [1.0, 3.0, 1.0])
     np.testing.assert_allclose(class_weights(None, classes, y_enc), np.ones(3))
-    with pytest.raises(InvalidParameterError, match=r"of SVC must have class labels as keys"):
+    with pytest.raises(InvalidParameterError, match=r"of SVC has keys that are not class labels"):
         class_weights({"z": 1.0}, classes, y_enc, owner="SVC")
+    # a fold without class "d": its key is ignored when every class present is named
+    np.testing.assert_allclose(class_weights({"a": 1.0, "b": 2.0, "c": 3.0, "d": 5.0},
+                                             classes, y_enc), [1.0, 2.0, 3.0])
     with pytest.raises(InvalidParameterError, match=r"class_weight\['a'\]' parameter"):
         class_weights({"a": -1.0}, classes, y_enc)
     with pytest.raises(InvalidParameterError, match="'balanced'"):

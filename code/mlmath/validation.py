@@ -408,8 +408,9 @@ def class_weights(class_weight, classes, y_encoded, sample_weight=None, *, owner
     :math:`n_{\omega,k}` the total weight of the samples of class :math:`k` (their number when
     ``sample_weight`` is ``None``) and :math:`n_\omega` the total weight, so that every class
     carries the same total weight :math:`n_\omega / K`; a dict gives its value to each class it
-    names and 1 to the others; ``None`` weighs every class 1. The classifiers multiply each
-    sample's weight (or, in the SVMs, its bound :math:`C`) by its class's weight.
+    names and 1 to the others (keys for labels absent from ``y`` are ignored when every class
+    present is named, as scikit-learn does); ``None`` weighs every class 1. The classifiers
+    multiply each sample's weight (or, in the SVMs, its bound :math:`C`) by its class's weight.
 
     Parameters
     ----------
@@ -440,11 +441,15 @@ def class_weights(class_weight, classes, y_encoded, sample_weight=None, *, owner
         with np.errstate(divide="ignore"):
             return np.where(per_class > 0, per_class.sum() / (K * per_class), 0.0)
     check_parameter(class_weight, "class_weight", [dict, None], owner=owner)
+    # scikit-learn's rule: a key that is not a class of y is allowed (a cross-validation fold
+    # may lack a class) as long as every class of y is named; otherwise it is most likely a typo.
     unknown = [key for key in class_weight if not np.any(classes == key)]
-    if unknown:
+    unnamed = [c for c in classes.tolist() if c not in class_weight]
+    if unknown and unnamed:
         raise InvalidParameterError(
-            f"The 'class_weight' parameter{of} must have class labels as keys "
-            f"({classes.tolist()!r}); got the keys {unknown!r}.")
+            f"The 'class_weight' parameter{of} has keys that are not class labels of y "
+            f"({unknown!r}) while the classes {unnamed!r} have no weight: name every class "
+            f"of y ({classes.tolist()!r}).")
     return np.array([check_parameter(class_weight.get(c, 1.0), f"class_weight[{c!r}]",
                                      [Interval(Real, 0.0, None, closed="left")], owner=owner)
                      for c in classes.tolist()], dtype=float)

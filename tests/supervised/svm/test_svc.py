@@ -275,6 +275,9 @@ def test_decision_chunk_rows():
         assert decision_chunk_rows(100, 4, 1) == 2 * 2**20 // (8 * 306)
     with pytest.raises(ValueError, match="working_memory must be positive"):
         decision_chunk_rows(100, 4, 1, 0)
+    # by default the budget is at most 8 MiB, whatever scikit-learn's setting (1024 MiB): the
+    # memory of decision_function does not grow with the number of queries (issue 10)
+    assert decision_chunk_rows(100, 4, 1) == 8 * 2**20 // (8 * 306)
 
 
 def test_decision_function_memory_is_bounded_by_working_memory():

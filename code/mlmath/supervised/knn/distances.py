@@ -35,8 +35,10 @@ __all__ = [
 # metric name -> the Minkowski exponent it stands for
 METRICS = {"euclidean": 2.0, "manhattan": 1.0, "chebyshev": math.inf, "minkowski": None}
 
-#: Default budget (MiB) of one chunk of a neighbour search: a block of a few MiB stays near the
-#: processor's caches, where the passes over it run at cache speed, not memory speed.
+#: Default budget (MiB) of one chunk of a chunked computation (a neighbour search, the SVM's
+#: decision function): a block of a few MiB stays near the processor's caches, where the passes
+#: over it run at cache speed, not memory speed, and the memory used does not grow with the
+#: number of queries.
 SEARCH_MEMORY_MIB = 8
 
 def effective_metric(metric, p):
@@ -188,16 +190,14 @@ def rows_in_budget(words_per_row, working_memory=None):
     words_per_row : int
         Temporaries of one row, in 8-byte words.
     working_memory : float, default=None
-        Budget in MiB; ``None`` reads scikit-learn's ``working_memory`` setting
-        (``sklearn.get_config()``, 1024 MiB unless changed), as scikit-learn's own chunked
-        computations do.
+        Budget in MiB; ``None`` takes the smaller of scikit-learn's ``working_memory`` setting
+        (``sklearn.get_config()``, 1024 MiB unless changed) and :data:`SEARCH_MEMORY_MIB`.
 
     Returns
     -------
     int
     """
-    if working_memory is None:
-        working_memory = sklearn.get_config()["working_memory"]
+    working_memory = _search_memory(working_memory)
     if not working_memory > 0:
         raise ValueError(f"working_memory must be positive (MiB), got {working_memory}.")
     return max(1, int(working_memory * 2**20 // (8 * max(int(words_per_row), 1))))
@@ -227,7 +227,7 @@ def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
     int
     """
     words = chunk_words_per_row(max(int(n_samples), 1), n_neighbors, n_features)
-    return rows_in_budget(words, _search_memory(working_memory))
+    return rows_in_budget(words, working_memory)
 
 
 def k_smallest(R, k, *, group=16):

@@ -17,9 +17,9 @@ import numba
 import numpy as np
 
 from mlmath.supervised.knn.distances import (
-    _search_memory,
     effective_metric,
     reduced_to_distance,
+    rows_in_budget,
     run_chunks,
 )
 
@@ -166,7 +166,7 @@ class KDTree:
             ind[rows] = np.take_along_axis(J, order, axis=1)
 
         # per query: the k candidates, their order and the sorted copies (8-byte words)
-        step = max(1, int(_search_memory(working_memory) * 2**20 // (8 * (6 * k + Q.shape[1]))))
+        step = rows_in_budget(6 * k + Q.shape[1], working_memory)
         run_chunks(one_chunk, Q.shape[0], step, n_jobs)
         return (dist, ind) if return_distance else ind
 

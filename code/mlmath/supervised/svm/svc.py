@@ -48,8 +48,9 @@ def decision_chunk_rows(n_support, n_features, n_pairs, working_memory=None):
     n_support, n_features, n_pairs : int
         ``s``, ``d`` and ``p``.
     working_memory : float, default=None
-        Budget in MiB; ``None`` reads scikit-learn's ``working_memory`` setting
-        (``sklearn.get_config()``, 1024 MiB unless changed), as the k-NN code does.
+        Budget in MiB; ``None`` takes the smaller of scikit-learn's ``working_memory`` setting
+        (``sklearn.get_config()``, 1024 MiB unless changed) and 8 MiB
+        (:data:`mlmath.supervised.knn.distances.SEARCH_MEMORY_MIB`), as the k-NN code does.
 
     Returns
     -------
