@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from mlmath.timing import fit_time_curve, time_fit
+from mlmath.timing import fit_time_curve, time_alternating, time_fit
 
 
 class CountingEstimator(RegressorMixin, BaseEstimator):
@@ -31,3 +31,25 @@ def test_fit_time_curve_shape():
     out = fit_time_curve({"a": CountingEstimator(), "b": CountingEstimator()},
                          lambda n: (np.zeros((n, 2)), np.zeros(n)), sizes, repeats=2)
     assert set(out) == {"a", "b"} and all(v.shape == (3,) and (v >= 0).all() for v in out.values())
+
+
+def test_time_alternating_runs_tasks_in_turn():
+    log = []
+    slow = (lambda: "clone", lambda arg: log.append(("a", arg)))
+    fast = (None, lambda: log.append(("b", None)))
+    medians, samples = time_alternating([slow, fast], repeats=3, min_seconds=0.0)
+    # min_seconds=0: every call is a sample, the calibration round included
+    assert log == [("a", "clone"), ("b", None)] * 3
+    assert medians.shape == (2,) and (medians >= 0).all() and samples == 3
+
+
+def test_time_alternating_budget_and_calibration():
+    calls = []
+    task = (None, lambda: calls.append(1))
+    # an instant call is repeated per sample; its calibration call is discarded; budget=0 stops
+    # after the first round that gives every task one sample
+    medians, samples = time_alternating([task], repeats=5, budget=0.0, min_seconds=1.0,
+                                        max_number=7)
+    assert samples == 1 and len(calls) == 1 + 7 and medians[0] >= 0
+    with pytest.raises(ValueError, match="repeats"):
+        time_alternating([task], repeats=0)
