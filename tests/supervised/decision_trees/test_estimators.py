@@ -1,5 +1,7 @@
 """DecisionTreeClassifier and DecisionTreeRegressor against scikit-learn, weights, bad input."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from sklearn import tree as skt
@@ -11,6 +13,7 @@ from mlmath.supervised.decision_trees.estimators import (
     DecisionTreeClassifier,
     DecisionTreeRegressor,
 )
+from mlmath.validation import InvalidParameterError
 
 
 def _tie_free_classification(n, d, seed):
@@ -198,3 +201,94 @@ def test_regressor_is_unchanged_by_a_large_target_offset(weighted):
     np.testing.assert_array_equal(b.tree_.threshold, a.tree_.threshold)
     np.testing.assert_allclose(b.predict(X) - 1e9, a.predict(X), atol=1e-6)
     np.testing.assert_allclose(b.tree_.impurity, a.tree_.impurity, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("class_weight", [None, "balanced", {0: 3.0, 2: 0.5}])
+def test_class_weight_equals_scikit_learn(class_weight):
+    # unbalanced classes, continuous sample weights (distinct gains, as above) times the class
+    # weights: both libraries must grow the same tree
+    X, y = _tie_free_classification(1500, 6, 0)
+    X_test, _ = _tie_free_classification(1000, 6, 100)
+    w = np.random.default_rng(0).uniform(0.5, 1.5, 1500)
+    kw = dict(max_depth=6, min_samples_leaf=5, class_weight=class_weight)
+    ours = DecisionTreeClassifier(**kw).fit(X, y, sample_weight=w)
+    ref = skt.DecisionTreeClassifier(random_state=0, **kw).fit(X, y, sample_weight=w)
+    np.testing.assert_array_equal(ours.tree_.feature[:7], ref.tree_.feature[:7])
+    np.testing.assert_array_equal(ours.tree_.threshold[:7], ref.tree_.threshold[:7])
+    np.testing.assert_allclose(ours.tree_.weighted_n_node_samples[0],
+                               ref.tree_.weighted_n_node_samples[0])
+    np.testing.assert_array_equal(ours.predict(X_test), ref.predict(X_test))
+    np.testing.assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test), atol=1e-12)
+
+
+def test_class_weight_multiplies_sample_weight_and_checks_labels():
+    X, y = _tie_free_classification(400, 4, 23)
+    labels = np.array(["a", "b", "c"])[y]
+    w = np.random.default_rng(0).uniform(0.5, 2.0, 400)
+    a = DecisionTreeClassifier(max_depth=4, class_weight={"a": 2.0}).fit(X, labels, w)
+    b = DecisionTreeClassifier(max_depth=4).fit(X, labels, w * np.where(labels == "a", 2.0, 1.0))
+    np.testing.assert_array_equal(a.tree_.threshold, b.tree_.threshold)
+    balanced = DecisionTreeClassifier(max_depth=1, class_weight="balanced").fit(X, labels)
+    counts = np.bincount(y)
+    root = balanced.tree_.value[0, 0] * balanced.tree_.weighted_n_node_samples[0]
+    np.testing.assert_allclose(root, 400 / 3)  # every class weighs n / K in total
+    assert counts.min() < counts.max()
+    with pytest.raises(ValueError, match=r"not in y: \['z'\]"):
+        DecisionTreeClassifier(class_weight={"z": 2.0}).fit(X, labels)
+
+
+@pytest.mark.parametrize("Est", [DecisionTreeClassifier, DecisionTreeRegressor])
+def test_parameters_are_checked_first_with_one_message_form(Est):
+    name = Est.__name__
+    X_bad = np.array([[np.nan, 1.0], [0.0, 1.0]])  # bad data too: the parameter is reported
+    for params, expected in [
+        ({"max_depth": 0}, f"The 'max_depth' parameter of {name} must be an int >= 1 or None; "
+                           "got 0."),
+        ({"min_samples_split": 1}, "'min_samples_split' parameter"),
+        ({"min_samples_split": 1.5}, "an int >= 2 or a float in (0, 1]; got 1.5"),
+        ({"min_samples_leaf": 1.0}, "an int >= 1 or a float in (0, 1); got 1.0"),
+        ({"max_features": "all"}, "'max_features' parameter"),
+        ({"random_state": "seed"}, "'random_state' parameter"),
+        ({"ccp_alpha": -0.1}, "a float >= 0; got -0.1"),
+    ]:
+        with pytest.raises(InvalidParameterError) as info:
+            Est(**params).fit(X_bad, [0, 1])
+        assert expected in str(info.value)
+    if Est is DecisionTreeClassifier:
+        with pytest.raises(InvalidParameterError, match="'class_weight' parameter"):
+            Est(class_weight="even").fit(X_bad, [0, 1])
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    with pytest.raises(InvalidParameterError, match=r"must be an int in \[1, 3\]; got 4"):
+        Est(max_features=4).fit(X, np.arange(20) % 2)
+
+
+@pytest.mark.parametrize("Est, K", [(DecisionTreeClassifier, 10), (DecisionTreeRegressor, 0)])
+def test_fit_peak_memory_is_a_few_copies_of_the_data(Est, K):
+    # the scan used to hold K planes of (d, n) float64 sums (72 times the float32 data for
+    # these ten classes, 24 times for the regressor); it now works on blocks of a few rows and
+    # stores the sorted sample indices in 2 bytes
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 64))
+    y = rng.integers(0, K, 2000) if K else rng.normal(size=2000)
+    Est().fit(X[:50], y[:50])  # first-call allocations (imports, caches) are not the fit's
+    tracemalloc.start()
+    try:
+        Est().fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * X.shape[0] * X.shape[1] * 4, peak / 2**20  # 8 float32 copies of X
+
+
+@pytest.mark.parametrize("Est", [DecisionTreeClassifier, DecisionTreeRegressor])
+def test_min_weight_fraction_leaf_equals_scikit_learn(Est):
+    X, y = _tie_free_classification(1000, 5, 24)
+    if Est is DecisionTreeRegressor:
+        y = X[:, 0] - X[:, 1] ** 2 + 0.3 * np.random.default_rng(1).normal(size=1000)
+    w = np.random.default_rng(2).uniform(0.2, 3.0, 1000)
+    ours = Est(min_weight_fraction_leaf=0.03).fit(X, y, sample_weight=w)
+    ref = getattr(skt, Est.__name__)(min_weight_fraction_leaf=0.03, random_state=0)
+    ref.fit(X, y, sample_weight=w)
+    assert ours.tree_.weighted_n_node_samples.min() >= 0.03 * w.sum()
+    np.testing.assert_array_equal(ours.tree_.feature, ref.tree_.feature)
+    np.testing.assert_array_equal(ours.tree_.threshold, ref.tree_.threshold)

@@ -8,15 +8,14 @@ from mlmath.supervised.decision_trees.splitter import best_splits, segment_ids, 
 
 
 def _layout(X, segments):
-    """order/values arrays for the given list of sample-index arrays (one per node)."""
+    """XT and order arrays for the given list of sample-index arrays (one per node)."""
     rows = []
     for j in range(X.shape[1]):
         rows.append(np.concatenate([s[np.argsort(X[s, j], kind="stable")] for s in segments]))
     order = np.array(rows)
-    values = np.take_along_axis(X.T, order, axis=1)
     lengths = np.array([len(s) for s in segments])
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    return order, values, starts, lengths
+    return np.ascontiguousarray(X.T), order, starts, lengths
 
 
 def _brute_force(X, y, w, idx, crit, n_classes, min_samples_leaf):
@@ -46,7 +45,13 @@ def _brute_force(X, y, w, idx, crit, n_classes, min_samples_leaf):
 
 @pytest.mark.parametrize("name", ["gini", "entropy", "squared_error"])
 @pytest.mark.parametrize("min_samples_leaf", [1, 3])
-def test_best_split_equals_exhaustive_search(name, min_samples_leaf):
+@pytest.mark.parametrize("block_size", [2**13, 40])  # all features at once, one per block
+def test_best_split_equals_exhaustive_search(name, min_samples_leaf, block_size, monkeypatch):
+    # the scan sums the statistics per block of equal values and cumulates them at the allowed
+    # cuts only; the exhaustive search recounts every candidate partition from scratch
+    import mlmath.supervised.decision_trees.splitter as splitter
+
+    monkeypatch.setattr(splitter, "BLOCK_SIZE", block_size)
     rng = np.random.default_rng(0)
     crit = CRITERIA[name]()
     for _ in range(15):
@@ -54,29 +59,29 @@ def test_best_split_equals_exhaustive_search(name, min_samples_leaf):
         X = rng.integers(0, 8, size=(n, d)).astype(float)  # repeated values: ties in x
         w = rng.uniform(0.2, 3.0, n)
         if crit.is_classification:
-            y = rng.integers(0, 3, n)
-            stats = crit.sample_stats(y, w, 3)
+            y = rng.integers(0, 10, n)  # ten classes, some absent from some nodes
+            stats = crit.sample_stats(y, w, 10)
         else:
             y = rng.normal(size=n)
             stats = crit.sample_stats(y, w)
         perm = rng.permutation(n)
         segments = [perm[:7], perm[7:25], perm[25:]]  # three nodes at once
-        order, values, starts, lengths = _layout(X, segments)
-        res = best_splits(values, order, starts, lengths, stats, crit,
+        XT, order, starts, lengths = _layout(X, segments)
+        res = best_splits(XT, order, starts, lengths, stats, crit,
                           min_samples_leaf=min_samples_leaf)
         for k, idx in enumerate(segments):
-            expected = _brute_force(X, y, w, idx, crit, 3, min_samples_leaf)
+            expected = _brute_force(X, y, w, idx, crit, 10, min_samples_leaf)
             if not np.isfinite(expected):
-                assert res["proxy"][k] == -np.inf
+                assert res.proxy[k] == -np.inf
                 continue
-            found = (crit.weighted_impurity(res["left"][k])
-                     + crit.weighted_impurity(res["right"][k]))
+            found = (crit.weighted_impurity(res.left[k])
+                     + crit.weighted_impurity(res.right[k]))
             assert found == pytest.approx(expected, rel=1e-9, abs=1e-9)
             # the returned split really is that partition
-            f, t = res["feature"][k], res["threshold"][k]
+            f, t = res.feature[k], res.threshold[k]
             go = X[idx, f] <= t
-            np.testing.assert_allclose(stats[idx[go]].sum(0), res["left"][k], atol=1e-9)
-            np.testing.assert_allclose(stats[idx[~go]].sum(0), res["right"][k], atol=1e-9)
+            np.testing.assert_allclose(stats[idx[go]].sum(0), res.left[k], atol=1e-9)
+            np.testing.assert_allclose(stats[idx[~go]].sum(0), res.right[k], atol=1e-9)
             assert go.sum() >= min_samples_leaf and (~go).sum() >= min_samples_leaf
 
 
@@ -86,23 +91,23 @@ def test_feature_mask_is_respected_and_no_cut_gives_minus_infinity():
     crit = CRITERIA["gini"]()
     stats = crit.sample_stats(rng.integers(0, 2, 30), np.ones(30), 2)
     segments = [np.arange(15), np.arange(15, 30)]
-    order, values, starts, lengths = _layout(X, segments)
+    XT, order, starts, lengths = _layout(X, segments)
     mask = np.zeros((4, 2), dtype=bool)
     mask[2, 0] = mask[3, 1] = True
-    res = best_splits(values, order, starts, lengths, stats, crit, feature_mask=mask)
-    assert list(res["feature"]) == [2, 3]
-    res = best_splits(values, order, starts, lengths, stats, crit, min_samples_leaf=8)
-    assert np.all(res["proxy"] == -np.inf)  # 15 samples cannot give two leaves of 8
+    res = best_splits(XT, order, starts, lengths, stats, crit, feature_mask=mask)
+    assert list(res.feature) == [2, 3]
+    res = best_splits(XT, order, starts, lengths, stats, crit, min_samples_leaf=8)
+    assert np.all(res.proxy == -np.inf)  # 15 samples cannot give two leaves of 8
 
 
 def test_constant_feature_and_near_equal_values_are_not_split():
     X = np.array([[1.0, 0.0], [1.0, 1e-8], [1.0, 2e-8], [1.0, 3.0]])
     crit = CRITERIA["gini"]()
     stats = crit.sample_stats(np.array([0, 1, 0, 1]), np.ones(4), 2)
-    order, values, starts, lengths = _layout(X, [np.arange(4)])
-    res = best_splits(values, order, starts, lengths, stats, crit)
-    assert res["feature"][0] == 1 and res["pos"][0] == 2  # only between 2e-8 and 3
-    assert res["threshold"][0] == pytest.approx(1.5)
+    XT, order, starts, lengths = _layout(X, [np.arange(4)])
+    res = best_splits(XT, order, starts, lengths, stats, crit)
+    assert res.feature[0] == 1 and res.pos[0] == 2  # only between 2e-8 and 3
+    assert res.threshold[0] == pytest.approx(1.5)
 
 
 def test_split_threshold_is_the_midpoint_and_separates():
@@ -124,9 +129,11 @@ def test_scanning_features_in_blocks_gives_the_same_splits(monkeypatch):
     X = rng.normal(size=(80, 7))
     crit = CRITERIA["entropy"]()
     stats = crit.sample_stats(rng.integers(0, 4, 80), rng.uniform(0.5, 2, 80), 4)
-    order, values, starts, lengths = _layout(X, [np.arange(30), np.arange(30, 80)])
-    whole = best_splits(values, order, starts, lengths, stats, crit)
-    monkeypatch.setattr(splitter, "BLOCK_SIZE", 2 * 4 * 80)  # two features per block
-    blocks = best_splits(values, order, starts, lengths, stats, crit)
-    for key in whole:
-        np.testing.assert_array_equal(whole[key], blocks[key])
+    XT, order, starts, lengths = _layout(X, [np.arange(30), np.arange(30, 80)])
+    whole = best_splits(XT, order, starts, lengths, stats, crit)
+    monkeypatch.setattr(splitter, "BLOCK_SIZE", 2 * 80)  # two features per block
+    blocks = best_splits(XT, order, starts, lengths, stats, crit)
+    for key in ["feature", "pos", "threshold"]:
+        np.testing.assert_array_equal(getattr(whole, key), getattr(blocks, key))
+    for key in ["proxy", "left", "right"]:  # cumulated over other rows: equal up to rounding
+        np.testing.assert_allclose(getattr(whole, key), getattr(blocks, key), rtol=1e-12)

@@ -25,7 +25,9 @@ from mlmath.supervised.decision_trees.pruning import (
 )
 from mlmath.supervised.decision_trees.splitter import (
     FEATURE_THRESHOLD,
+    BestSplits,
     best_splits,
+    row_blocks,
     segment_ids,
     split_threshold,
 )
@@ -52,7 +54,9 @@ __all__ = [
     "cost_complexity_path",
     "prune_tree",
     "FEATURE_THRESHOLD",
+    "BestSplits",
     "segment_ids",
+    "row_blocks",
     "best_splits",
     "split_threshold",
     "TREE_LEAF",

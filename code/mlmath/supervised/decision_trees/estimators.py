@@ -21,73 +21,87 @@ from mlmath.supervised.decision_trees.impurity import CRITERIA
 from mlmath.supervised.decision_trees.pruning import cost_complexity_path, prune_tree
 from mlmath.supervised.decision_trees.tree import grow_tree
 from mlmath.validation import (
-    check_nonnegative_float,
-    check_option,
-    check_positive_int,
+    Interval,
+    Options,
+    check_parameter,
     check_sample_weight,
     encode_class_labels,
+    validate_parameters,
 )
 
 __all__ = ["BaseDecisionTree", "DecisionTreeClassifier", "DecisionTreeRegressor"]
 
 
-def _check_int_or_fraction(value, name, *, min_int, frac_closed_right):
-    """An int ``>= min_int`` or a float fraction in (0, 1) (or (0, 1] if ``frac_closed_right``)."""
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an int or a float, got a bool.")
-    if isinstance(value, Integral):
-        if value < min_int:
-            raise ValueError(f"{name} must be an int >= {min_int} or a fraction; got {value}.")
-        return int(value)
-    if isinstance(value, Real):
-        hi_ok = value <= 1.0 if frac_closed_right else value < 1.0
-        if not (0.0 < value and hi_ok):
-            interval = "(0, 1]" if frac_closed_right else "(0, 1)"
-            raise ValueError(f"{name} as a fraction must lie in {interval}; got {value}.")
-        return float(value)
-    raise TypeError(f"{name} must be an int or a float, got {type(value).__name__}.")
-
-
 class BaseDecisionTree(BaseEstimator):
-    """Shared fit, apply and pruning of the two tree estimators (not an estimator on its own)."""
+    """Shared fit, apply and pruning of the two tree estimators (not an estimator on its own).
 
-    _criteria = ()
+    Parameters are declared in ``_parameter_constraints`` and checked first thing in ``fit``,
+    before the data (:func:`mlmath.validation.validate_parameters`).
+    """
+
+    _parameter_constraints = {
+        "max_depth": [Interval(Integral, 1, None), None],
+        "min_samples_split": [Interval(Integral, 2, None),
+                              Interval(Real, 0.0, 1.0, closed="right")],
+        "min_samples_leaf": [Interval(Integral, 1, None),
+                             Interval(Real, 0.0, 1.0, closed="neither")],
+        "min_weight_fraction_leaf": [Interval(Real, 0.0, 0.5, closed="both")],
+        "max_features": [Interval(Integral, 1, None), Interval(Real, 0.0, 1.0, closed="right"),
+                         Options(("sqrt", "log2")), None],
+        "random_state": ["random_state"],
+        "min_impurity_decrease": [Interval(Real, 0.0, None, closed="left")],
+        "ccp_alpha": [Interval(Real, 0.0, None, closed="left")],
+    }
+
+    def _validate_params(self):
+        """Check the parameters against ``_parameter_constraints`` (before the data)."""
+        validate_parameters(self)
+        if isinstance(self.min_samples_split, Integral):  # the int 1 is not the fraction 1.0
+            check_parameter(self.min_samples_split, "min_samples_split",
+                            [Interval(Integral, 2, None)], owner=type(self).__name__)
 
     def _resolve_params(self, n_samples, n_features):
-        """Check the parameters and turn fractions into counts, as scikit-learn does."""
-        check_option(self.criterion, "criterion", self._criteria)
-        max_depth = None if self.max_depth is None else check_positive_int(
-            self.max_depth, "max_depth")
-        msl = _check_int_or_fraction(self.min_samples_leaf, "min_samples_leaf", min_int=1,
-                                     frac_closed_right=False)
-        mss = _check_int_or_fraction(self.min_samples_split, "min_samples_split", min_int=2,
-                                     frac_closed_right=True)
-        msl = msl if isinstance(msl, int) else math.ceil(msl * n_samples)
-        mss = mss if isinstance(mss, int) else max(2, math.ceil(mss * n_samples))
+        """Turn the (checked) fractions and options into counts, as scikit-learn does."""
+        msl, mss = self.min_samples_leaf, self.min_samples_split
+        msl = int(msl) if isinstance(msl, Integral) else math.ceil(msl * n_samples)
+        mss = int(mss) if isinstance(mss, Integral) else max(2, math.ceil(mss * n_samples))
         mss = max(mss, 2 * msl)
         mf = self.max_features
         if isinstance(mf, str) or mf is None:
-            check_option(mf, "max_features", ["sqrt", "log2", None])
             mf = {"sqrt": max(1, int(np.sqrt(n_features))),
                   "log2": max(1, int(np.log2(n_features))), None: n_features}[mf]
+        elif isinstance(mf, Integral):  # at most the number of features, known only now
+            mf = int(check_parameter(mf, "max_features", [Interval(Integral, 1, n_features)],
+                                     owner=type(self).__name__))
         else:
-            mf = _check_int_or_fraction(mf, "max_features", min_int=1, frac_closed_right=True)
-            mf = mf if isinstance(mf, int) else max(1, int(mf * n_features))
-            if mf > n_features:
-                raise ValueError(
-                    f"max_features must be in (0, n_features={n_features}]; got {mf}.")
-        mid = check_nonnegative_float(self.min_impurity_decrease, "min_impurity_decrease")
-        check_nonnegative_float(self.ccp_alpha, "ccp_alpha")
-        return max_depth, mss, msl, mf, mid
+            mf = max(1, int(mf * n_features))
+        return self.max_depth, mss, msl, mf, float(self.min_impurity_decrease)
 
     def _fit(self, X, y, sample_weight, n_classes=None):
-        """Grow (and prune) the tree on validated ``X`` (float32) and encoded ``y``."""
+        """Grow (and prune) the tree on validated ``X`` (float32, Fortran order) and encoded ``y``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features), float32
+            Each feature contiguous (Fortran order), so that the growth needs no transposed copy.
+        y : ndarray of shape (n_samples,)
+            Encoded classes ``0, ..., K-1`` or float targets.
+        sample_weight : array-like of shape (n_samples,) or None
+            Weights (class weights already folded in).
+        n_classes : int, default=None
+            Number of classes ``K`` (classification only).
+
+        Returns
+        -------
+        self : object
+        """
         n, d = X.shape
         max_depth, mss, msl, mf, mid = self._resolve_params(n, d)
         self.max_features_ = mf
         sw = check_sample_weight(sample_weight, n)
         keep = sw > 0  # a zero-weight sample is the same as no sample
-        X, y, sw = X[keep], y[keep], sw[keep]
+        if not np.all(keep):
+            X, y, sw = np.asfortranarray(X[keep]), y[keep], sw[keep]
         criterion = CRITERIA[self.criterion]()
         offset = 0.0
         if not criterion.is_classification:
@@ -103,7 +117,8 @@ class BaseDecisionTree(BaseEstimator):
         stats = criterion.sample_stats(y, sw, n_classes)
         self.tree_ = grow_tree(
             X, stats, criterion, max_depth=max_depth, min_samples_split=mss,
-            min_samples_leaf=msl, max_features=None if mf == d else mf,
+            min_samples_leaf=msl, min_weight_leaf=self.min_weight_fraction_leaf * sw.sum(),
+            max_features=None if mf == d else mf,
             min_impurity_decrease=mid, random_state=check_random_state(self.random_state),
         )
         if offset != 0.0:
@@ -111,7 +126,6 @@ class BaseDecisionTree(BaseEstimator):
         if self.ccp_alpha > 0.0:
             self.tree_ = prune_tree(self.tree_, self.ccp_alpha)
         return self
-
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)
@@ -132,16 +146,35 @@ class BaseDecisionTree(BaseEstimator):
         return self.tree_.apply(self._validate_X_predict(X))
 
     def decision_path(self, X):
-        """Node indicator matrix, shape ``(n_samples, node_count)`` (CSR)."""
+        """Node indicator matrix: entry ``(i, t)`` is 1 when sample ``i`` passes node ``t``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_samples, node_count)
+        """
         return self.tree_.decision_path(self._validate_X_predict(X))
 
     def get_depth(self):
-        """Depth of the tree (a single leaf has depth 0)."""
+        """Depth of the tree (a single leaf has depth 0).
+
+        Returns
+        -------
+        int
+        """
         check_is_fitted(self)
         return self.tree_.max_depth
 
     def get_n_leaves(self):
-        """Number of leaves of the tree."""
+        """Number of leaves of the tree.
+
+        Returns
+        -------
+        int
+        """
         check_is_fitted(self)
         return self.tree_.n_leaves
 
@@ -191,12 +224,19 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         Fewest samples a node needs to be split (a float is a fraction of ``n_samples``).
     min_samples_leaf : int or float, default=1
         Fewest samples each child must keep (a float is a fraction of ``n_samples``).
+    min_weight_fraction_leaf : float, default=0.0
+        Least fraction of the total sample weight (class weights included) each child must
+        keep.
     max_features : int, float, {"sqrt", "log2"} or None, default=None
         Number of features drawn at random in each node (``None``: all of them).
     random_state : int, RandomState instance or None, default=None
         Seed of the feature draws.
     min_impurity_decrease : float, default=0.0
         A node splits only if the weighted impurity decrease is at least this.
+    class_weight : dict, "balanced" or None, default=None
+        Weight of each class, multiplying the sample weights: ``{label: weight}`` (classes not
+        named weigh 1), or "balanced", :math:`n / (K n_k)` for a class of :math:`n_k` samples,
+        so that every class has the same total weight.
     ccp_alpha : float, default=0.0
         Complexity parameter of minimal cost-complexity pruning (0: no pruning).
 
@@ -217,15 +257,22 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     {eq}`eq-tree-entropy` of the decision trees chapter.
     """
 
-    _criteria = ("gini", "entropy", "log_loss")
+    _parameter_constraints = {
+        **BaseDecisionTree._parameter_constraints,
+        "criterion": [Options(("gini", "entropy", "log_loss"))],
+        "class_weight": [dict, Options(("balanced",)), None],
+    }
 
     def __init__(self, *, criterion="gini", max_depth=None, min_samples_split=2,
-                 min_samples_leaf=1, max_features=None, random_state=None,
-                 min_impurity_decrease=0.0, ccp_alpha=0.0):
+                 min_samples_leaf=1, min_weight_fraction_leaf=0.0, max_features=None,
+                 random_state=None, min_impurity_decrease=0.0, class_weight=None,
+                 ccp_alpha=0.0):
         self.criterion = criterion
+        self.class_weight = class_weight
         self.max_depth = max_depth
         self.min_samples_split = min_samples_split
         self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
         self.max_features = max_features
         self.random_state = random_state
         self.min_impurity_decrease = min_impurity_decrease
@@ -245,25 +292,77 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         -------
         self : object
         """
-        X, y = validate_data(self, X, y, dtype=np.float32)
+        self._validate_params()
+        X, y = validate_data(self, X, y, dtype=np.float32, order="F")
         self.classes_, y_enc = encode_class_labels(y)
         self.n_classes_ = len(self.classes_)
         self.n_outputs_ = 1
-        return self._fit(X, y_enc, sample_weight, n_classes=self.n_classes_)
+        sw = check_sample_weight(sample_weight, X.shape[0])
+        if self.class_weight is not None:
+            sw = sw * self._class_weights(y_enc)[y_enc]
+        return self._fit(X, y_enc, sw, n_classes=self.n_classes_)
+
+    def _class_weights(self, y_enc):
+        r"""Weight of each class: :math:`n / (K n_k)` for ``"balanced"``, else from the dict.
+
+        Parameters
+        ----------
+        y_enc : ndarray of shape (n_samples,), int
+            Encoded classes.
+
+        Returns
+        -------
+        ndarray of shape (n_classes,)
+        """
+        if isinstance(self.class_weight, str):  # "balanced": every class weighs n / K in total
+            return y_enc.size / (self.n_classes_ * np.bincount(y_enc, minlength=self.n_classes_))
+        unknown = [c for c in self.class_weight if c not in set(self.classes_.tolist())]
+        if unknown:
+            raise ValueError(f"class_weight names labels that are not in y: {unknown!r}; "
+                             f"the classes are {self.classes_.tolist()!r}.")
+        return np.array([float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()])
 
     def predict_proba(self, X):
-        """Class proportions in each sample's leaf, shape ``(n_samples, n_classes)``."""
+        """Weighted class proportions in each sample's leaf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
         X = self._validate_X_predict(X)
         proba = self.tree_.predict(X)[:, 0, :]
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba` (``-inf`` for classes absent from the leaf)."""
+        """Logarithm of :meth:`predict_proba` (``-inf`` for classes absent from the leaf).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        """Majority class (largest weighted proportion) of each sample's leaf."""
+        """Majority class (largest weighted proportion) of each sample's leaf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
@@ -275,8 +374,8 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     ----------
     criterion : {"squared_error"}, default="squared_error"
         Impurity is the weighted variance of the targets in the node.
-    max_depth, min_samples_split, min_samples_leaf, max_features, random_state,
-    min_impurity_decrease, ccp_alpha
+    max_depth, min_samples_split, min_samples_leaf, min_weight_fraction_leaf, max_features,
+    random_state, min_impurity_decrease, ccp_alpha
         As in :class:`DecisionTreeClassifier`.
 
     Attributes
@@ -293,15 +392,19 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     trees chapter.
     """
 
-    _criteria = ("squared_error",)
+    _parameter_constraints = {
+        **BaseDecisionTree._parameter_constraints,
+        "criterion": [Options(("squared_error",))],
+    }
 
     def __init__(self, *, criterion="squared_error", max_depth=None, min_samples_split=2,
-                 min_samples_leaf=1, max_features=None, random_state=None,
-                 min_impurity_decrease=0.0, ccp_alpha=0.0):
+                 min_samples_leaf=1, min_weight_fraction_leaf=0.0, max_features=None,
+                 random_state=None, min_impurity_decrease=0.0, ccp_alpha=0.0):
         self.criterion = criterion
         self.max_depth = max_depth
         self.min_samples_split = min_samples_split
         self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
         self.max_features = max_features
         self.random_state = random_state
         self.min_impurity_decrease = min_impurity_decrease
@@ -320,11 +423,21 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         -------
         self : object
         """
-        X, y = validate_data(self, X, y, dtype=np.float32, y_numeric=True)
+        self._validate_params()
+        X, y = validate_data(self, X, y, dtype=np.float32, order="F", y_numeric=True)
         self.n_outputs_ = 1
         return self._fit(X, np.asarray(y, dtype=np.float64), sample_weight)
 
     def predict(self, X):
-        """Mean target of each sample's leaf, shape ``(n_samples,)``."""
+        """Mean target of each sample's leaf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
         X = self._validate_X_predict(X)
         return self.tree_.predict(X)[:, 0, 0]

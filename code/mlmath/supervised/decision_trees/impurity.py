@@ -133,6 +133,31 @@ class Criterion:
         """
         raise NotImplementedError  # pragma: no cover
 
+    def scan_terms(self, stats):
+        """The proxy statistics of every sample as a few (statistic, value) terms.
+
+        The split search sums, over blocks of samples, the statistics ``proxy_columns`` of each
+        sample. A sample's statistics are mostly zeros for classification (a one-hot row), so
+        they are passed as ``r`` terms per sample: term ``t`` adds ``vals[t, i]`` to statistic
+        ``cols[t, i]``.
+
+        Parameters
+        ----------
+        stats : ndarray of shape (n_samples, S)
+            Per-sample statistics from :meth:`sample_stats`.
+
+        Returns
+        -------
+        cols : ndarray of shape (r, n_samples), int, or None
+            Statistic of each term; ``None`` means that term ``t`` goes to statistic ``t``.
+        vals : ndarray of shape (r, n_samples)
+            Value of each term.
+        n_stats : int
+            Number :math:`S'` of proxy statistics.
+        """
+        vals = np.ascontiguousarray(stats[:, self.proxy_columns].T)
+        return None, vals, vals.shape[0]
+
     def node_impurity(self, sorted_stats, starts, node_stats):
         """Impurity of the segments ``[starts[k], starts[k+1])`` of ``sorted_stats`` (n, S)."""
         return self.impurity(node_stats)
@@ -172,6 +197,11 @@ class _ClassCounts(Criterion):
 
     def value(self, stats):
         return stats / stats.sum(axis=-1, keepdims=True)
+
+    def scan_terms(self, stats):
+        # one term per sample, its weight on its class: the scan's cost does not grow with K
+        cls = np.argmax(stats, axis=1)
+        return cls[None, :], stats[np.arange(stats.shape[0]), cls][None, :], stats.shape[1]
 
 
 class Gini(_ClassCounts):

@@ -2,22 +2,74 @@ r"""The vectorised split search of CART: every node of a level, every feature, e
 
 The samples of the nodes being split are laid out in a ``(d, m)`` array ``order``: row ``j``
 lists sample indices sorted by feature ``j`` *within* each node, and every node occupies the same
-column range ``[start, start + length)`` in every row (a *segment*). One cumulative sum along the
-rows then gives, for every feature and every cut position at once, the statistics of the left
-child (the decision trees chapter, {eq}`eq-tree-cumsum-stats`); the right child's follow by
-subtraction, and the criterion's proxy scores all candidates in one array expression.
+column range ``[start, start + length)`` in every row (a *segment*). A cut can only fall between
+two distinct values, so the statistics are summed once per **block** of columns between two
+allowed cuts (one ``bincount`` per row of terms, whatever the number of classes), and one
+cumulative sum over the blocks then gives, for every feature and every allowed cut at once, the
+statistics of the left child (the decision trees chapter, {eq}`eq-tree-cumsum-stats`); the right
+child's follow by subtraction, and the criterion's proxy scores all candidates in one array
+expression.
 """
+
+from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["FEATURE_THRESHOLD", "segment_ids", "best_splits", "split_threshold"]
+__all__ = ["FEATURE_THRESHOLD", "BestSplits", "segment_ids", "row_blocks", "best_splits",
+           "split_threshold"]
 
 # Two values closer than this are treated as equal (no threshold between them), as in
-# scikit-learn's splitter.
-FEATURE_THRESHOLD = 1e-7
-# Largest number of floats in one temporary array of the scan (16 MB); more features are
-# scanned in blocks.
-BLOCK_SIZE = 2**21
+# scikit-learn's splitter (a float64 constant, so that float32 features are compared in float64).
+FEATURE_THRESHOLD = np.float64(1e-7)
+# Largest number of columns (features x samples) scanned at once: the temporaries of the scan
+# take about a hundred bytes per column, so a block stays below a megabyte, and below four times
+# the number of samples (scikit-learn's own memory is O(n)); the features are scanned a few rows
+# at a time (always at least one whole row).
+BLOCK_SIZE = 2**13
+
+
+def row_blocks(d, m, max_columns):
+    """Slices of the rows of a ``(d, m)`` layout, each of at most ``max_columns`` columns.
+
+    Parameters
+    ----------
+    d, m : int
+        Rows (features) and columns of the layout.
+    max_columns : int
+        Largest number of columns (rows times ``m``) in one block; a block holds at least one
+        whole row.
+
+    Returns
+    -------
+    list of slice
+    """
+    rows = max(1, max_columns // max(m, 1))
+    return [slice(r0, min(r0 + rows, d)) for r0 in range(0, d, rows)]
+
+
+class BestSplits(NamedTuple):
+    """The best split of every segment, as found by :func:`best_splits`.
+
+    Attributes
+    ----------
+    feature : ndarray of shape (n_segments,), int
+        Feature of the split.
+    pos : ndarray of shape (n_segments,), int
+        Column of the last sample that goes left (in the chosen feature's row).
+    proxy : ndarray of shape (n_segments,)
+        Best value of the criterion's proxy; ``-inf`` when no cut is allowed.
+    left, right : ndarray of shape (n_segments, S)
+        Sufficient statistics of the two children.
+    threshold : ndarray of shape (n_segments,)
+        A sample goes left when its feature value is ``<= threshold``.
+    """
+
+    feature: np.ndarray
+    pos: np.ndarray
+    proxy: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    threshold: np.ndarray
 
 
 def segment_ids(lengths):
@@ -52,92 +104,157 @@ def split_threshold(lo, hi):
     return np.where((t == hi) | np.isinf(t), lo, t)
 
 
-def best_splits(values, order, starts, lengths, sample_stats, criterion, *,
-                min_samples_leaf=1, feature_mask=None):
+def _cumulative_stats(o, bound, cols, vals, n_stats):
+    """Proxy statistics cumulated along each row of ``o``, at every block end.
+
+    Parameters
+    ----------
+    o : ndarray of shape (b, m), int
+        Rows of the sample layout.
+    bound : ndarray of shape (b * m,), bool
+        Block ends (allowed cuts and segment ends), row after row.
+    cols, vals, n_stats
+        The terms of :meth:`Criterion.scan_terms`.
+
+    Returns
+    -------
+    cum : ndarray of shape (n_stats, n_block_ends)
+        Cumulative statistics at the block ends.
+    per_row : bool
+        Whether the cumulation restarts at each row (otherwise it runs on across the rows).
+
+    Notes
+    -----
+    One term per statistic (regression, two statistics): one cumulative sum per statistic along
+    the rows, read at the block ends. One-hot terms (classification, ``K`` statistics): the
+    statistics of each block come from one ``bincount`` over the samples, whatever ``K``, and
+    are cumulated over the blocks only, so the ``K``-fold work is per allowed cut, not per
+    sample.
+    """
+    if cols is None:
+        planes = vals[:, o]  # (S', b, m)
+        return np.cumsum(planes, axis=2).reshape(n_stats, -1)[:, bound], True
+    block = np.cumsum(bound) - bound  # block of every column
+    n_blocks = int(block[-1]) + 1
+    o = o.ravel()
+    sums = np.zeros(n_stats * n_blocks)
+    for col, val in zip(cols, vals):  # one term per sample for classification
+        sums += np.bincount(col[o] * n_blocks + block, weights=val[o],
+                            minlength=n_stats * n_blocks)
+    return np.cumsum(sums.reshape(n_stats, n_blocks), axis=1), False
+
+
+def best_splits(XT, order, starts, lengths, sample_stats, criterion, *,
+                min_samples_leaf=1, min_weight_leaf=0.0, feature_mask=None):
     r"""Best split of every segment over all features and thresholds.
 
     Parameters
     ----------
-    values : ndarray of shape (d, m)
-        ``values[j, q]`` is feature ``j`` of sample ``order[j, q]``: sorted within each segment.
+    XT : ndarray of shape (d, n_samples)
+        The features, one row per feature (float32 or float64).
     order : ndarray of shape (d, m), int
         Sample indices, sorted by each feature within each segment.
     starts, lengths : ndarray of shape (n_segments,)
         Column range of each segment (contiguous, in order, covering ``[0, m)``).
     sample_stats : ndarray of shape (n_samples, S)
-        Per-sample sufficient statistics of ``criterion``; only the columns
-        ``criterion.proxy_columns`` enter the scan over all cuts.
+        Per-sample sufficient statistics of ``criterion``; only the proxy statistics
+        (:meth:`Criterion.scan_terms`) enter the scan over all cuts.
     criterion : Criterion
+        The split criterion.
     min_samples_leaf : int, default=1
         A cut is allowed only if both children keep at least this many samples.
+    min_weight_leaf : float, default=0.0
+        ... and at least this total sample weight.
     feature_mask : ndarray of shape (d, n_segments) of bool, default=None
         Features each segment may split on; ``None`` allows all.
 
     Returns
     -------
-    dict
-        ``feature`` (n_segments,), ``pos`` (n_segments,) the column of the last sample that
-        goes left, ``proxy`` (n_segments,) the best proxy (``-inf`` when no cut is allowed),
-        ``left`` and ``right`` (n_segments, S) the children's statistics, ``threshold``
-        (n_segments,).
+    BestSplits
+        Feature, position, proxy, children's statistics and threshold of each segment's best
+        split (the first feature, then the first cut, reaching the maximum proxy).
 
     Notes
     -----
     Implements {eq}`eq-tree-cumsum-stats` and {prf:ref}`alg-tree-split-search` of the decision
-    trees chapter: :math:`O(dmS)` time and memory for the whole level.
+    trees chapter: :math:`O(dm)` time for the block sums, plus :math:`O(S)` per allowed cut,
+    in temporaries of at most ``BLOCK_SIZE`` columns.
     """
     d, m = order.shape
     n_seg = starts.size
     seg = segment_ids(lengths)  # (m,)
     ends = starts + lengths
-    nz = starts > 0
-    # left statistics of every cut, one (d, m) plane per statistic: cumulative sums along the
-    # sorted rows, restarted at each segment by subtracting the sum before the segment; the
-    # right statistics are the segment's total minus the left ones
-    stats = np.ascontiguousarray(sample_stats[:, criterion.proxy_columns].T)  # (S', n)
-    score = np.empty((d, m))
-    # features in blocks, so that the (S', rows, m) temporaries stay below BLOCK_SIZE numbers
-    rows_per_block = max(1, BLOCK_SIZE // (stats.shape[0] * m))
-    for r0 in range(0, d, rows_per_block):
-        rows = slice(r0, r0 + rows_per_block)
-        left = np.cumsum(stats[:, order[rows]], axis=2)  # (S', rows, m)
-        before = np.zeros(left.shape[:2] + (n_seg,))
-        before[:, :, nz] = left[:, :, starts[nz] - 1]
-        left -= before[:, :, seg]  # stats of columns [start, q]
-        right = left[:, :, ends - 1][:, :, seg] - left
-        with np.errstate(invalid="ignore", divide="ignore"):
-            score[rows] = criterion.proxy(left, right)
-
-    # which cuts are allowed
     q = np.arange(m)
-    n_left = q - starts[seg] + 1
-    n_right = ends[seg] - 1 - q
-    ok = np.zeros((d, m), dtype=bool)
-    ok[:, :-1] = values[:, 1:] > values[:, :-1] + FEATURE_THRESHOLD
-    ok &= (n_left >= min_samples_leaf) & (n_right >= min_samples_leaf)  # n_right >= 1 too
-    if feature_mask is not None:
-        ok &= feature_mask[:, seg]
-    score[~ok] = -np.inf
+    # the cuts that min_samples_leaf allows (the same in every row; never after a segment's
+    # last column), and the columns that close a segment
+    size_ok = (q - starts[seg] + 1 >= min_samples_leaf) & (ends[seg] - 1 - q >= min_samples_leaf)
+    last = np.zeros(m, dtype=bool)
+    last[ends - 1] = True
+    cols, vals, n_stats = criterion.scan_terms(sample_stats)
+    seg_max = np.empty((d, n_seg))  # best proxy of every (feature, segment)
+    seg_pos = np.empty((d, n_seg), dtype=np.intp)  # and its first column
+    for rows in row_blocks(d, m, min(BLOCK_SIZE, 4 * XT.shape[1])):
+        o = order[rows]  # (b, m)
+        b = o.shape[0]
+        x = np.take_along_axis(XT[rows], o, axis=1)
+        # allowed cuts: between two distinct values, with enough samples on both sides
+        cut = np.zeros((b, m), dtype=bool)
+        cut[:, :-1] = x[:, 1:] > x[:, :-1] + FEATURE_THRESHOLD
+        del x
+        cut &= size_ok
+        if feature_mask is not None:
+            cut &= feature_mask[rows][:, seg]
+        # blocks of columns ending at an allowed cut or at a segment's end, and the cumulative
+        # statistics at the end of every block
+        bound = (cut | last).ravel()
+        del cut
+        cum, per_row = _cumulative_stats(o, bound, cols, vals, n_stats)  # (S', n_blocks)
+        qb = np.flatnonzero(bound) % m  # column of every block end
+        closes = last[qb]  # block ends that close a (feature, segment) pair
+        pair_end = np.flatnonzero(closes)  # (b * n_seg,)
+        pair_start = np.concatenate([[0], pair_end[:-1] + 1])
+        n_ends = pair_end - pair_start + 1  # block ends of every pair
+        before = np.zeros((n_stats, pair_end.size))
+        before[:, 1:] = cum[:, pair_end[:-1]]  # restart at each segment
+        if per_row:
+            before[:, ::n_seg] = 0.0  # the sums restart at each row by themselves
+        right = np.repeat(cum[:, pair_end] - before, n_ends, axis=1)  # the segment's total
+        left = cum
+        left -= np.repeat(before, n_ends, axis=1)
+        right -= left
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = criterion.proxy(left, right)
+        if min_weight_leaf > 0.0:
+            light = ((criterion.weight(left.T) < min_weight_leaf)
+                     | (criterion.weight(right.T) < min_weight_leaf))
+            score[light] = -np.inf
+        del left, right, cum
+        score[closes] = -np.inf  # a segment's end is not a cut
+        # best of every pair, and the first column that reaches it
+        best = np.maximum.reduceat(score, pair_start)
+        on_best = score == np.repeat(best, n_ends)
+        first = np.minimum.reduceat(np.where(on_best, qb, m), pair_start)
+        seg_max[rows] = best.reshape(b, n_seg)
+        seg_pos[rows] = first.reshape(b, n_seg)
 
     # best per segment: first feature, then first column, reaching the maximum
-    seg_max = np.maximum.reduceat(score, starts, axis=1)  # (d, n_seg)
     feature = np.argmax(seg_max, axis=0)
     best = seg_max[feature, np.arange(n_seg)]
-    on_best = score[feature[seg], q] == best[seg]
-    pos = np.minimum.reduceat(np.where(on_best, q, m), starts)
-    pos = np.minimum(pos, ends - 1)  # segments without any allowed cut
-    lo, hi = values[feature, pos], values[feature, np.minimum(pos + 1, m - 1)]
+    pos = np.minimum(seg_pos[feature, np.arange(n_seg)], ends - 1)
+    lo = XT[feature, order[feature, pos]].astype(np.float64)
+    hi = XT[feature, order[feature, np.minimum(pos + 1, m - 1)]].astype(np.float64)
 
     # all statistics of the chosen children, from the chosen feature's row only: O(m S)
     full = np.cumsum(sample_stats[order[feature[seg], q]], axis=0)  # (m, S)
     full_before = np.zeros((n_seg, full.shape[1]))
+    nz = starts > 0
     full_before[nz] = full[starts[nz] - 1]
     left_best = full[pos] - full_before
-    return {
-        "feature": feature,
-        "pos": pos,
-        "proxy": best,
-        "left": left_best,
-        "right": full[ends - 1] - full_before - left_best,
-        "threshold": split_threshold(lo, hi),
-    }
+    return BestSplits(
+        feature=feature,
+        pos=pos,
+        proxy=best,
+        left=left_best,
+        right=full[ends - 1] - full_before - left_best,
+        threshold=split_threshold(lo, hi),
+    )

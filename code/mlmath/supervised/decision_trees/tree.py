@@ -13,9 +13,16 @@ partitioned stably, so every step is an :math:`O(nd)` array operation and the Py
 over depths, not nodes.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
-from mlmath.supervised.decision_trees.splitter import best_splits, segment_ids
+from mlmath.supervised.decision_trees.splitter import (
+    BLOCK_SIZE,
+    best_splits,
+    row_blocks,
+    segment_ids,
+)
 
 __all__ = ["TREE_LEAF", "TREE_UNDEFINED", "Tree", "grow_tree"]
 
@@ -202,12 +209,84 @@ class Tree:
                     self.weighted_n_node_samples[idx], self.n_features)
 
 
-def _draw_features(values, starts, lengths, max_features, rng):
+class Frontier(NamedTuple):
+    """The nodes of one depth that may still be split, and the layout of their samples.
+
+    Attributes
+    ----------
+    order : ndarray of shape (d, m), int
+        Row ``j`` lists the nodes' samples sorted by feature ``j`` within each node.
+    starts, lengths : ndarray of shape (n_nodes,)
+        The column range (segment) of each node, the same in every row.
+    ids : ndarray of shape (n_nodes,), int
+        Node ids (breadth-first; renumbered in preorder at the end).
+    stats : ndarray of shape (n_nodes, S) or None
+        Sufficient statistics of each node (``None`` until computed).
+    impurity : ndarray of shape (n_nodes,) or None
+        Impurity of each node (``None`` until computed).
+    """
+
+    order: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+    ids: np.ndarray
+    stats: np.ndarray = None
+    impurity: np.ndarray = None
+
+    def keep(self, mask):
+        """The frontier without the nodes not flagged in ``mask`` (they become leaves).
+
+        Parameters
+        ----------
+        mask : ndarray of shape (n_nodes,), bool
+
+        Returns
+        -------
+        Frontier
+        """
+        if np.all(mask):
+            return self
+        columns = np.repeat(mask, self.lengths)
+        m = int(np.count_nonzero(columns))
+        d, m_old = self.order.shape
+        for rows in row_blocks(d, m_old, 4 * BLOCK_SIZE):  # in place: no second (d, m) array
+            self.order[rows, :m] = self.order[rows][:, columns]
+        lengths = self.lengths[mask]
+        return Frontier(self.order[:, :m], _starts(lengths), lengths,
+                        self.ids[mask], self.stats[mask], self.impurity[mask])
+
+
+class NodeRecord(NamedTuple):
+    """What a level of growth records about its nodes (kept for the flat tree arrays)."""
+
+    ids: np.ndarray
+    stats: np.ndarray
+    impurity: np.ndarray
+    n_samples: np.ndarray
+
+
+class SplitRecord(NamedTuple):
+    """What a level of growth records about its splits: parents, rule, and the children's ids."""
+
+    parents: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left_child: np.ndarray  # the right child is left_child + 1
+
+
+def _starts(lengths):
+    """First column of each segment."""
+    return np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
+
+
+def _draw_features(XT, front, max_features, rng):
     """Random features per segment: ``max_features`` of them, plus one non-constant if needed."""
-    d = values.shape[0]
-    ends = starts + lengths
-    constant = values[:, ends - 1] <= values[:, starts] + 1e-7  # (d, n_seg)
-    rank = np.argsort(np.argsort(rng.random_sample((starts.size, d)), axis=1), axis=1).T
+    d = XT.shape[0]
+    ends = front.starts + front.lengths
+    first = np.take_along_axis(XT, front.order[:, front.starts], axis=1).astype(np.float64)
+    last = np.take_along_axis(XT, front.order[:, ends - 1], axis=1)
+    constant = last <= first + 1e-7  # (d, n_seg)
+    rank = np.argsort(np.argsort(rng.random_sample((front.starts.size, d)), axis=1), axis=1).T
     mask = rank < max_features  # (d, n_seg)
     none_usable = ~np.any(mask & ~constant, axis=0)
     if np.any(none_usable):  # add the first non-constant feature in the random order
@@ -219,25 +298,32 @@ def _draw_features(values, starts, lengths, max_features, rng):
 
 
 def grow_tree(X, sample_stats, criterion, *, max_depth=None, min_samples_split=2,
-              min_samples_leaf=1, max_features=None, min_impurity_decrease=0.0,
-              random_state=None):
+              min_samples_leaf=1, min_weight_leaf=0.0, max_features=None,
+              min_impurity_decrease=0.0, random_state=None):
     r"""Grow a CART tree level by level.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-        Features (the estimators pass float32 values, as scikit-learn).
+        Features (the estimators pass float32 values, as scikit-learn, in Fortran order so that
+        each feature is contiguous).
     sample_stats : ndarray of shape (n_samples, S)
         Per-sample sufficient statistics of ``criterion`` (weights folded in).
     criterion : Criterion
+        The split criterion.
     max_depth : int or None
+        Deepest level allowed; ``None`` for no limit.
     min_samples_split, min_samples_leaf : int
+        Fewest samples to split a node, and to keep in each child.
+    min_weight_leaf : float
+        Least total sample weight to keep in each child.
     max_features : int or None
         Features drawn at random per node; ``None`` uses all.
     min_impurity_decrease : float
         A node splits only if :math:`\frac{W_t}{W}(i_t - \frac{W_L}{W_t}i_L - \frac{W_R}{W_t}i_R)`
         is at least this.
     random_state : numpy.random.RandomState or None
+        Source of the feature draws (used only with ``max_features``).
 
     Returns
     -------
@@ -250,120 +336,107 @@ def grow_tree(X, sample_stats, criterion, *, max_depth=None, min_samples_split=2
     {eq}`eq-tree-partition`.
     """
     n, d = X.shape
-    XT = np.ascontiguousarray(X.T, dtype=np.float64)  # (d, n)
-    order = np.argsort(XT, axis=1, kind="stable")  # (d, n): presorted once
+    XT = X.T if X.flags.f_contiguous else np.ascontiguousarray(X.T)  # (d, n)
+    # presorted once, one feature at a time; the sample indices are stored in the smallest
+    # unsigned integer type that holds them (2 bytes up to 65,536 samples, not 8)
+    order = np.empty((d, n), dtype=np.min_scalar_type(max(n - 1, 0)))
+    for j in range(d):
+        order[j] = np.argsort(XT[j], kind="stable")
     max_depth = np.iinfo(np.intp).max if max_depth is None else max_depth
-    starts, lengths = np.array([0]), np.array([n])
-    ids = np.array([0])
+    front = Frontier(order, starts=np.array([0]), lengths=np.array([n]), ids=np.array([0]))
+    del order
     next_id, depth = 1, 0
     total_weight = criterion.weight(sample_stats.sum(axis=0))
-    chunks = []  # per level: (ids, stats, n) and split info
-    left_of, right_of, feat_of, thr_of = [], [], [], []
+    nodes, splits = [], []  # one NodeRecord and one SplitRecord per level
 
-    while ids.size:
-        sorted_stats = sample_stats[order[0]]
-        node_stats = np.add.reduceat(sorted_stats, starts, axis=0)  # (n_seg, S)
-        imp = criterion.node_impurity(sorted_stats, starts, node_stats)
-        chunks.append((ids, node_stats, imp, lengths))
-        can = ((depth < max_depth) & (lengths >= min_samples_split)
-               & (lengths >= 2 * min_samples_leaf) & (imp > EPSILON))
+    while front.ids.size:
+        sorted_stats = sample_stats[front.order[0]]
+        stats = np.add.reduceat(sorted_stats, front.starts, axis=0)  # (n_nodes, S)
+        front = front._replace(
+            stats=stats, impurity=criterion.node_impurity(sorted_stats, front.starts, stats))
+        del sorted_stats
+        nodes.append(NodeRecord(front.ids, front.stats, front.impurity, front.lengths))
+        can = ((depth < max_depth) & (front.lengths >= min_samples_split)
+               & (front.lengths >= 2 * min_samples_leaf) & (front.impurity > EPSILON)
+               & (criterion.weight(front.stats) >= 2 * min_weight_leaf))
         if not np.any(can):
             break
-        order, starts, lengths, ids, node_stats, imp = _keep_segments(
-            can, order, starts, lengths, ids, node_stats, imp)
-        values = np.take_along_axis(XT, order, axis=1)  # (d, m), sorted in each segment
+        front = front.keep(can)
         mask = None
         if max_features is not None and max_features < d:
-            mask = _draw_features(values, starts, lengths, max_features, random_state)
-        best = best_splits(values, order, starts, lengths, sample_stats, criterion,
-                           min_samples_leaf=min_samples_leaf, feature_mask=mask)
-        w_node = criterion.weight(node_stats)
-        children = (criterion.weighted_impurity(best["left"])
-                    + criterion.weighted_impurity(best["right"]))
-        improvement = (w_node * imp - children) / total_weight
-        splits = np.isfinite(best["proxy"]) & (improvement + EPSILON >= min_impurity_decrease)
-        if not np.any(splits):
+            mask = _draw_features(XT, front, max_features, random_state)
+        best = best_splits(XT, front.order, front.starts, front.lengths, sample_stats,
+                           criterion, min_samples_leaf=min_samples_leaf,
+                           min_weight_leaf=min_weight_leaf, feature_mask=mask)
+        children = criterion.weighted_impurity(best.left) + criterion.weighted_impurity(best.right)
+        improvement = (criterion.weight(front.stats) * front.impurity - children) / total_weight
+        split = np.isfinite(best.proxy) & (improvement + EPSILON >= min_impurity_decrease)
+        if not np.any(split):
             break
-        k = int(np.count_nonzero(splits))
-        parent_ids = ids[splits]
-        new_left = next_id + 2 * np.arange(k)
-        left_of.append((parent_ids, new_left))
-        right_of.append((parent_ids, new_left + 1))
-        feat_of.append((parent_ids, best["feature"][splits]))
-        thr_of.append((parent_ids, best["threshold"][splits]))
+        k = int(np.count_nonzero(split))
+        feature, threshold = best.feature[split], best.threshold[split]
+        splits.append(SplitRecord(front.ids[split], feature, threshold,
+                                  left_child=next_id + 2 * np.arange(k)))
         next_id += 2 * k
 
         # stable partition of every row of `order` into left and right children
-        seg = segment_ids(lengths)
+        front = front.keep(split)
+        seg = segment_ids(front.lengths)
+        s0 = front.order[0]
         goes_left = np.zeros(n, dtype=bool)
-        s0 = order[0]
-        goes_left[s0] = XT[best["feature"][seg], s0] <= best["threshold"][seg]
-        order, starts, lengths, ids, _, _ = _keep_segments(
-            splits, order, starts, lengths, ids, node_stats, imp)
-        order, starts, lengths = _partition(order, starts, lengths, goes_left)
-        ids = np.arange(next_id - 2 * k, next_id)
+        goes_left[s0] = XT[feature[seg], s0] <= threshold[seg]
+        front = Frontier(*_partition(front.order, front.starts, front.lengths, goes_left),
+                         ids=np.arange(next_id - 2 * k, next_id))
         depth += 1
 
-    return _assemble(chunks, left_of, right_of, feat_of, thr_of, next_id, criterion, d)
-
-
-def _keep_segments(keep, order, starts, lengths, ids, node_stats, imp):
-    """Drop the columns of the segments not flagged in ``keep`` (they became leaves)."""
-    if np.all(keep):
-        return order, starts, lengths, ids, node_stats, imp
-    order = order[:, np.repeat(keep, lengths)]
-    lengths = lengths[keep]
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    return order, starts, lengths, ids[keep], node_stats[keep], imp[keep]
+    return _assemble(nodes, splits, next_id, criterion, d)
 
 
 def _partition(order, starts, lengths, goes_left):
     r"""Split every segment of every row into its left part then its right part, stably.
 
-    Implements {eq}`eq-tree-partition`: a left sample at column :math:`q` of segment
-    :math:`[a, b)` moves to :math:`a + (\#\text{left in } [a, q))`, a right one to
-    :math:`a + n_L + (\#\text{right in } [a, q))`.
+    Implements {eq}`eq-tree-partition`. A segment :math:`[a, b)` sends the same :math:`n_L`
+    samples left in every row, so its left child occupies the columns :math:`[a, a + n_L)` and
+    its right child :math:`[a + n_L, b)` in every row: taking each row's left samples in order
+    (and its right ones) and writing them to these fixed columns partitions all rows at once.
+    ``order`` is overwritten, a block of rows at a time.
     """
     d, m = order.shape
-    seg = segment_ids(lengths)
-    is_left = goes_left[order]  # (d, m)
-    cum = np.cumsum(is_left, axis=1)  # lefts in [0, q]
-    before = np.zeros((d, starts.size), dtype=cum.dtype)
-    nz = starts > 0
-    before[:, nz] = cum[:, starts[nz] - 1]
-    lefts_upto = cum - before[:, seg]  # lefts in [a, q]
-    n_left = lefts_upto[0, starts + lengths - 1]  # (n_seg,), the same in every row
-    a = starts[seg]
-    rel = np.arange(m) - a
-    new_pos = np.where(is_left, a + lefts_upto - 1, a + n_left[seg] + rel - lefts_upto)
-    new_order = np.empty_like(order)
-    np.put_along_axis(new_order, new_pos, order, axis=1)
+    n_left = np.add.reduceat(goes_left[order[0]].astype(np.intp), starts)  # (n_seg,)
     new_lengths = np.column_stack([n_left, lengths - n_left]).ravel()
-    new_starts = np.concatenate([[0], np.cumsum(new_lengths)[:-1]])
-    return new_order, new_starts, new_lengths
+    to_left = segment_ids(new_lengths) % 2 == 0  # columns of left children, the same in each row
+    # a few bytes of temporaries per column: blocks 4 times larger than the scan's
+    for rows in row_blocks(d, m, 4 * BLOCK_SIZE):
+        o = order[rows]
+        is_left = goes_left[o]  # (b, m); every row has sum(n_left) left samples
+        lefts, rights = o[is_left], o[~is_left]
+        o[:, to_left] = lefts.reshape(o.shape[0], -1)
+        o[:, ~to_left] = rights.reshape(o.shape[0], -1)
+    return order, _starts(new_lengths), new_lengths
 
 
-def _assemble(chunks, left_of, right_of, feat_of, thr_of, node_count, criterion, d):
+def _assemble(nodes, splits, node_count, criterion, d):
     """Flat arrays in breadth-first ids, then renumbered in depth-first preorder."""
     left = np.full(node_count, TREE_LEAF, dtype=np.intp)
     right = np.full(node_count, TREE_LEAF, dtype=np.intp)
     feature = np.full(node_count, TREE_UNDEFINED, dtype=np.intp)
     threshold = np.full(node_count, float(TREE_UNDEFINED))
-    for (p, lv), (_, rv), (_, fv), (_, tv) in zip(left_of, right_of, feat_of, thr_of):
-        left[p], right[p], feature[p], threshold[p] = lv, rv, fv, tv
-    ids = np.concatenate([c[0] for c in chunks])
-    stats = np.concatenate([c[1] for c in chunks])
+    for sp in splits:
+        left[sp.parents], right[sp.parents] = sp.left_child, sp.left_child + 1
+        feature[sp.parents], threshold[sp.parents] = sp.feature, sp.threshold
+    ids = np.concatenate([rec.ids for rec in nodes])
+    stats = np.concatenate([rec.stats for rec in nodes])
     impurity = np.empty(node_count)
     value = np.empty((node_count, 1, criterion.value(stats[:1]).shape[-1]))
     n_samples = np.empty(node_count, dtype=np.intp)
-    impurity[ids] = np.concatenate([c[2] for c in chunks])
+    impurity[ids] = np.concatenate([rec.impurity for rec in nodes])
     value[ids, 0] = criterion.value(stats)
-    n_samples[ids] = np.concatenate([c[3] for c in chunks])
+    n_samples[ids] = np.concatenate([rec.n_samples for rec in nodes])
     weighted = np.empty(node_count)
     weighted[ids] = criterion.weight(stats)
 
     # preorder ids: subtree sizes bottom-up, then positions top-down, one level at a time
-    levels = [c[0] for c in chunks]
+    levels = [rec.ids for rec in nodes]
     size = np.ones(node_count, dtype=np.intp)
     for lev in reversed(levels):
         inner = lev[left[lev] != TREE_LEAF]
