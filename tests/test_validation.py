@@ -219,3 +219,13 @@ def test_class_weights_balanced_dict_and_refusals():
         class_weights({"a": -1.0}, classes, y_enc)
     with pytest.raises(InvalidParameterError, match="'balanced'"):
         class_weights("balance", classes, y_enc)
+
+
+def test_real_not_int_tells_a_fraction_from_a_count():
+    from mlmath.validation import RealNotInt
+
+    fraction = Interval(RealNotInt, 0.0, 1.0, closed="right")
+    assert fraction.accepts(1.0) and fraction.accepts(np.float32(0.5))
+    assert not fraction.accepts(1) and not fraction.accepts(np.int64(1))
+    with pytest.raises(InvalidParameterError, match=r"an int >= 2 or a float in \(0, 1\]; got 1"):
+        check_parameter(1, "min_samples_split", [Interval(Integral, 2, None), fraction])

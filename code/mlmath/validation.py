@@ -23,6 +23,7 @@ from sklearn.utils.multiclass import check_classification_targets
 __all__ = [
     "InvalidParameterError",
     "Interval",
+    "RealNotInt",
     "Options",
     "check_parameter",
     "validate_parameters",
@@ -51,14 +52,24 @@ def _is_bool(value):
     return isinstance(value, (bool, np.bool_))
 
 
+class RealNotInt:
+    """The kind of :class:`Interval` that accepts real numbers that are not integers.
+
+    A parameter that is a count when it is an int and a fraction when it is a float
+    (``min_samples_split=2`` against ``min_samples_split=0.5``) lists one interval of each kind,
+    so that the int ``1`` is not taken for the fraction ``1.0``.
+    """
+
+
 class Interval:
-    """Numbers of one kind (``Integral`` or ``Real``) in an interval.
+    """Numbers of one kind (``Integral``, ``Real`` or :class:`RealNotInt`) in an interval.
 
     Parameters
     ----------
-    kind : {numbers.Integral, numbers.Real}
+    kind : {numbers.Integral, numbers.Real, RealNotInt}
         ``Integral`` accepts Python and NumPy integers; ``Real`` accepts any real number,
-        integers included. ``bool`` is never accepted.
+        integers included; ``RealNotInt`` real numbers that are not integers (floats).
+        ``bool`` is never accepted.
     low, high : float or None
         The bounds; ``None`` means unbounded on that side (a value must still be finite).
         ``high=math.inf`` with a closed right end accepts ``inf`` itself.
@@ -67,16 +78,30 @@ class Interval:
     """
 
     def __init__(self, kind, low, high, *, closed="both"):
-        if kind not in (Integral, Real):
-            raise ValueError(f"kind must be numbers.Integral or numbers.Real; got {kind!r}.")
+        if kind not in (Integral, Real, RealNotInt):
+            raise ValueError(
+                f"kind must be numbers.Integral, numbers.Real or RealNotInt; got {kind!r}.")
         if closed not in ("left", "right", "both", "neither"):
             raise ValueError(
                 f"closed must be 'left', 'right', 'both' or 'neither'; got {closed!r}.")
         self.kind, self.low, self.high, self.closed = kind, low, high, closed
 
     def accepts(self, value):
-        """True when ``value`` is a number of this kind inside the interval."""
-        if _is_bool(value) or not isinstance(value, self.kind):
+        """True when ``value`` is a number of this kind inside the interval.
+
+        Parameters
+        ----------
+        value : object
+            The value to test.
+
+        Returns
+        -------
+        bool
+        """
+        kind = Real if self.kind is RealNotInt else self.kind
+        if _is_bool(value) or not isinstance(value, kind):
+            return False
+        if self.kind is RealNotInt and isinstance(value, Integral):
             return False
         value = float(value)
         if math.isnan(value):
@@ -122,7 +147,17 @@ class Options:
         self.values = tuple(values)
 
     def accepts(self, value):
-        """True when ``value`` is one of the options (with the same type)."""
+        """True when ``value`` is one of the options (with the same type).
+
+        Parameters
+        ----------
+        value : object
+            The value to test.
+
+        Returns
+        -------
+        bool
+        """
         return any(value is v or (type(value) is type(v) and value == v) for v in self.values)
 
     def __str__(self):
@@ -492,7 +527,8 @@ def check_squares_representable(X, *, p=2.0, underflow=True, alternative=None):
     Estimators that square the data (normal equations, ridge, gradient descent, coordinate
     descent, the linear SVM and logistic regression solvers, Euclidean distances) would silently
     return zeros, NaN or arbitrary neighbours on such data; the check is one pass over ``X``,
-    :math:`O(nd)`, done before any long computation.
+    :math:`O(nd)`, done before any long computation, in blocks of rows whose temporaries take
+    1 MiB at most.
 
     Parameters
     ----------
@@ -515,13 +551,22 @@ def check_squares_representable(X, *, p=2.0, underflow=True, alternative=None):
     p = float(p)
     if math.isinf(p):
         return X
+    # row blocks of at most 2**16 entries, so that the temporaries (|x|^p, the nonzero marks)
+    # have a fixed size (1 MiB at most) however many rows X has
+    step = max(1, 2**16 // max(X.shape[1], 1))
+    col = np.zeros(X.shape[1])
+    nonzero = np.zeros(X.shape[1], dtype=bool)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        if p == 2.0:
-            col = np.einsum("ij,ij->j", X, X)
-        elif p == 1.0:
-            col = np.abs(X).sum(axis=0)
-        else:
-            col = (np.abs(X) ** p).sum(axis=0)
+        for a in range(0, X.shape[0], step):
+            block = X[a:a + step]
+            if p == 2.0:
+                col += np.einsum("ij,ij->j", block, block)
+            elif p == 1.0:
+                col += np.abs(block).sum(axis=0)
+            else:
+                col += (np.abs(block) ** p).sum(axis=0)
+            if underflow:
+                nonzero |= np.any(block != 0, axis=0)
     what = "squared norms" if p == 2.0 else f"sums of |x|^{p:g}"
     verb = "square" if p == 2.0 else f"raise to the power {p:g}"
     remedy = "rescale the features, e.g. with sklearn.preprocessing.StandardScaler"
@@ -534,7 +579,7 @@ def check_squares_representable(X, *, p=2.0, underflow=True, alternative=None):
             f"~1e{int(308 // p)}), which would make the result meaningless: {remedy}."
         )
     if underflow:
-        tiny = (col < np.finfo(np.float64).tiny) & np.any(X != 0, axis=0)
+        tiny = (col < np.finfo(np.float64).tiny) & nonzero
         if np.any(tiny):
             bad = np.flatnonzero(tiny)[:5].tolist()
             raise ValueError(

@@ -372,6 +372,39 @@ def test_predict_proba_exists_only_with_probability():
     assert hasattr(SVC(probability=True), "predict_proba")
 
 
+def test_predict_proba_after_switching_probability_on_is_not_fitted():
+    # fitted without sigmoids, then set_params(probability=True): no broadcasting error
+    X, y = DATASETS["iris"]()
+    model = SVC().fit(X, y).set_params(probability=True)
+    with pytest.raises(NotFittedError, match="probability=True"):
+        model.predict_proba(X)
+    with pytest.raises(NotFittedError, match="probability=True"):
+        model.predict_log_proba(X)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_positive_weights_in_one_class_rejected_before_smo(n_classes):
+    X, y = make_blobs(60, centers=n_classes, random_state=0)
+    weight = np.where(y == 0, 1.0, 0.0)             # only class 0 keeps a positive weight
+    with pytest.raises(ValueError, match="positive weights belong to the same class"):
+        SVC().fit(X, y, sample_weight=weight)
+    with pytest.raises(ValueError, match="positive weights belong to the same class"):
+        sk.SVC().fit(X, y, sample_weight=weight)    # libsvm's message, for comparison
+    # a bad parameter is still reported first
+    with pytest.raises(ValueError, match="'C' parameter"):
+        SVC(C=0.0).fit(X, y, sample_weight=weight)
+
+
+def test_pair_without_positive_weights_rejected():
+    X, y = make_blobs(80, centers=4, random_state=0)
+    weight = np.where(y >= 2, 0.0, 1.0)             # the pair (2, 3) has no weight at all
+    with pytest.raises(ValueError, match="classes 2 and 3 all have zero weight"):
+        SVC().fit(X, y, sample_weight=weight)
+    # one class without weight is fine: its pairs see positive weights in the other class
+    model = SVC().fit(X, y, sample_weight=np.where(y == 3, 0.0, 1.0))
+    assert np.isfinite(model.intercept_).all() and model.n_support_[3] == 0
+
+
 def test_platt_sigmoid_is_the_minimiser_of_the_regularised_likelihood():
     from scipy.optimize import minimize
 

@@ -23,6 +23,7 @@ from mlmath.supervised.decision_trees.tree import grow_tree
 from mlmath.validation import (
     Interval,
     Options,
+    RealNotInt,
     check_parameter,
     check_sample_weight,
     encode_class_labels,
@@ -42,11 +43,12 @@ class BaseDecisionTree(BaseEstimator):
     _parameter_constraints = {
         "max_depth": [Interval(Integral, 1, None), None],
         "min_samples_split": [Interval(Integral, 2, None),
-                              Interval(Real, 0.0, 1.0, closed="right")],
+                              Interval(RealNotInt, 0.0, 1.0, closed="right")],
         "min_samples_leaf": [Interval(Integral, 1, None),
-                             Interval(Real, 0.0, 1.0, closed="neither")],
+                             Interval(RealNotInt, 0.0, 1.0, closed="neither")],
         "min_weight_fraction_leaf": [Interval(Real, 0.0, 0.5, closed="both")],
-        "max_features": [Interval(Integral, 1, None), Interval(Real, 0.0, 1.0, closed="right"),
+        "max_features": [Interval(Integral, 1, None),
+                         Interval(RealNotInt, 0.0, 1.0, closed="right"),
                          Options(("sqrt", "log2")), None],
         "random_state": ["random_state"],
         "min_impurity_decrease": [Interval(Real, 0.0, None, closed="left")],
@@ -56,9 +58,6 @@ class BaseDecisionTree(BaseEstimator):
     def _validate_params(self):
         """Check the parameters against ``_parameter_constraints`` (before the data)."""
         validate_parameters(self)
-        if isinstance(self.min_samples_split, Integral):  # the int 1 is not the fraction 1.0
-            check_parameter(self.min_samples_split, "min_samples_split",
-                            [Interval(Integral, 2, None)], owner=type(self).__name__)
 
     def _resolve_params(self, n_samples, n_features):
         """Turn the (checked) fractions and options into counts, as scikit-learn does."""

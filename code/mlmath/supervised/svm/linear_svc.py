@@ -211,8 +211,10 @@ def dual_coordinate_descent(X, y, upper, diag, tol, max_iter, rng):
     derivative :math:`G_i = y_i\vw^\top\vx_i - 1 + D_ia_i` read off the maintained
     :math:`\vw = \sum_i a_iy_i\vx_i`, and :math:`\vw` is updated in :math:`O(d)`. A multiplier
     at a bound whose gradient pushes it beyond the previous epoch's range of projected gradients
-    is shrunk (left out of the following epochs), as in liblinear. Stops when the projected
-    gradients of an epoch over every sample span at most ``tol``. The loop is compiled with
+    is shrunk (left out of the following epochs), as in liblinear, whose reset this keeps: a
+    previous-epoch maximum ``<= 0`` is replaced by ``+inf`` and a minimum ``>= 0`` by ``-inf``.
+    Stops when the projected gradients of an epoch over every sample, each as computed when its
+    sample was visited, span at most ``tol``. The loop is compiled with
     numba because it is inherently sequential (each update reads the ``w`` left by the previous
     one) and a Python loop pays an interpreter overhead per sample that exceeds the
     :math:`O(d)` arithmetic; compiled, it runs the same updates in the same order.
@@ -323,14 +325,17 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         Newton's method). ``"auto"`` chooses as scikit-learn does, the primal when
         ``n_samples >= n_features`` and the loss allows it, else the dual; but it also solves
         the squared hinge in the primal when ``n_features <= 100``, where a Newton step costs
-        little and Newton's method reaches the optimum to rounding (so that ``sample_weight``
-        and repeated samples give the same model). The hinge loss is solved in the dual only.
+        little and the method is deterministic (so that ``sample_weight`` and repeated samples
+        give the same model). Newton's method stops by the rule given under ``tol``, not at the
+        minimiser to rounding. The hinge loss is solved in the dual only.
     tol : float, default=1e-4
         Stopping tolerance, as liblinear uses it. In the primal (Newton), relative: stop when
         ``||grad|| <= tol * min(n_pos, n_neg) / n * ||grad(0)||``, with ``n_pos`` and ``n_neg``
         the total sample weights labelled +1 and -1 in the binary problem and ``n`` their sum
-        (sample counts without weights). In the dual, stop when the projected gradients of one
-        epoch span at most ``tol``.
+        (sample counts without weights; liblinear counts samples even with weights, whereas
+        weight totals make a weight of 2 act exactly as a repeated sample). In the dual, stop
+        when the projected gradients of one full epoch, each as computed when its sample was
+        visited, span at most ``tol``.
     C : float, default=1.0
         Weight of the loss against the penalty, ``C > 0``.
     multi_class : {"ovr"}, default="ovr"
@@ -425,6 +430,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         if not use_dual:
             n_pos, n = sw[y_pm > 0].sum(), sw.sum()   # sample counts, or weight totals
             # liblinear's rule: stop when the gradient has shrunk by tol * min(n+, n-) / n
+            # (liblinear counts samples even with weights; totals make weight 2 = repetition)
             rel_tol = self.tol * min(n_pos, n - n_pos) / n
             return squared_hinge_newton(Xa, y_pm, C_i, tol=rel_tol, max_iter=self.max_iter)
         if self.loss == "hinge":                      # U_i = C_i, D_i = 0

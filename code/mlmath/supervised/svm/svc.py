@@ -11,6 +11,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -87,14 +88,14 @@ def ovr_from_ovo(dec, n_classes):
 
 
 def platt_sigmoid(dec, y, *, max_iter=100, min_step=1e-10, sigma=1e-12, eps=1e-5):
-    """Fit Platt's sigmoid ``P(y = +1 | f) = 1 / (1 + exp(A f + B))`` to decision values.
+    """Fit Platt's sigmoid ``P(y = +1 | f) = 1 / (1 + exp(A_P f + B_P))`` to decision values.
 
     Minimises the negative log-likelihood with Platt's regularised targets
-    ``t_+ = (n_+ + 1) / (n_+ + 2)`` for the positive samples and ``t_- = 1 / (n_- + 2)`` for the
-    negative ones, by Newton's method on ``(A, B)`` with the Hessian shifted by ``sigma I`` and
-    a backtracking line search (Armijo's condition with ``1e-4``), from ``A = 0``,
-    ``B = log((n_- + 1) / (n_+ + 1))``: the algorithm of Lin, Lin and Weng (2007), libsvm's
-    ``sigmoid_train``, with the same constants.
+    ``y~_+ = (n_+ + 1) / (n_+ + 2)`` for the positive samples and ``y~_- = 1 / (n_- + 2)`` for
+    the negative ones, by Newton's method on ``(A_P, B_P)`` with the Hessian shifted by
+    ``sigma I`` and a backtracking line search (Armijo's condition with ``1e-4``), from
+    ``A_P = 0``, ``B_P = log((n_- + 1) / (n_+ + 1))``: the algorithm of Lin, Lin and Weng
+    (2007), libsvm's ``sigmoid_train``, with the same constants.
 
     Parameters
     ----------
@@ -114,7 +115,7 @@ def platt_sigmoid(dec, y, *, max_iter=100, min_step=1e-10, sigma=1e-12, eps=1e-5
     Returns
     -------
     A, B : float
-        The sigmoid's slope and offset.
+        The sigmoid's slope ``A_P`` and offset ``B_P`` (libsvm's ``probA`` and ``probB``).
 
     Notes
     -----
@@ -155,10 +156,12 @@ def platt_sigmoid(dec, y, *, max_iter=100, min_step=1e-10, sigma=1e-12, eps=1e-5
 def pairwise_coupling(R, *, max_iter=None, eps=None):
     """Class probabilities from pairwise ones (Wu, Lin and Weng 2004, method 2; libsvm's).
 
-    With ``r_ab`` the estimate of ``P(y = a | y in {a, b}, x)``, finds ``p`` on the simplex
-    minimising ``sum_a sum_{b != a} (r_ba p_a - r_ab p_b)^2``, i.e. ``p^T Q p`` with
+    With ``r_ab`` the estimate of ``P(y = a | y in {a, b}, x)``, finds ``pi`` on the simplex
+    minimising ``sum_a sum_{b != a} (r_ba pi_a - r_ab pi_b)^2``, i.e. ``2 pi^T Q pi`` with
     ``Q_aa = sum_{b != a} r_ba^2`` and ``Q_ab = -r_ba r_ab``, by libsvm's fixed-point
-    iteration on the optimality condition ``Q p = (p^T Q p) 1``, for every sample at once.
+    iteration on the optimality condition ``Q pi = (pi^T Q pi) 1``, for every sample at once.
+    The iteration stops at ``eps``, so the result is the minimiser only to about ``eps``
+    (with two classes, the exact minimiser is ``pi_0 = r_01``).
 
     Parameters
     ----------
@@ -167,7 +170,7 @@ def pairwise_coupling(R, *, max_iter=None, eps=None):
     max_iter : int, default=None
         Iterations at most; ``None`` is libsvm's ``max(100, n_classes)``.
     eps : float, default=None
-        Stop a sample when ``max_a |(Q p)_a - p^T Q p| < eps``; ``None`` is libsvm's
+        Stop a sample when ``max_a |(Q pi)_a - pi^T Q pi| < eps``; ``None`` is libsvm's
         ``0.005 / n_classes``.
 
     Returns
@@ -206,6 +209,41 @@ def pairwise_coupling(R, *, max_iter=None, eps=None):
     return P
 
 
+def _check_weighted_classes(positive, y_enc, classes):
+    """Raise before SMO when the weights leave a binary problem nothing to separate.
+
+    libsvm (and scikit-learn) refuse a problem whose samples of positive weight all belong to
+    one class; a pair of classes none of whose samples has a positive weight would leave SMO
+    with every bound ``C_i = 0`` and no intercept to estimate.
+
+    Parameters
+    ----------
+    positive : ndarray of shape (n_samples,), dtype bool
+        Whether each sample's bound ``C_i`` is positive.
+    y_enc : ndarray of shape (n_samples,)
+        Class indices into ``classes``.
+    classes : ndarray of shape (n_classes,)
+        The class labels.
+
+    Raises
+    ------
+    ValueError
+        If every sample of positive weight belongs to one class, or if some pair of classes
+        has no sample of positive weight.
+    """
+    weighted = np.zeros(len(classes), dtype=bool)
+    weighted[np.unique(y_enc[positive])] = True
+    if weighted.sum() < 2:
+        raise ValueError("Invalid input - all samples with positive weights belong to the same "
+                         "class: SVC needs positive weights in at least two classes.")
+    if weighted.sum() < len(classes) - 1:      # two classes without weight make an empty pair
+        first, second = (c.item() if hasattr(c, "item") else c for c in classes[~weighted][:2])
+        raise ValueError(
+            f"Invalid input - the samples of classes {first!r} and {second!r} all have "
+            "zero weight, so their binary problem has nothing to fit: remove these classes "
+            "from the data (scikit-learn drops them).")
+
+
 class SVC(ClassifierMixin, BaseEstimator):
     """Kernel support vector classifier trained by SMO (scikit-learn's ``SVC``).
 
@@ -227,7 +265,8 @@ class SVC(ClassifierMixin, BaseEstimator):
         Megabytes of kernel columns kept per binary problem: columns are computed when SMO
         asks for them and at most this much memory of them is kept.
     class_weight : dict, "balanced" or None, default=None
-        Multiplies ``C`` by the weight of each sample's class (libsvm's ``C_i = C w_{y_i}``);
+        Multiplies ``C`` by the weight of each sample's class (libsvm's ``C_i = C w_{y_i}``, with
+        the sample weight as a further factor);
         ``"balanced"`` is ``n / (n_classes * n_c)`` for a class of ``n_c`` samples.
     probability : bool, default=False
         Fit Platt's sigmoid to each pair's decision values, from an internal 5-fold
@@ -258,9 +297,9 @@ class SVC(ClassifierMixin, BaseEstimator):
     class_weight_ : ndarray of shape (n_classes,)
         The weight of each class (ones when ``class_weight=None``).
     probA_, probB_ : ndarray of shape (n_classes * (n_classes - 1) / 2,)
-        Platt's ``A`` and ``B`` of each pair, in libsvm's sign (the probability of the pair's
-        first class is ``1 / (1 + exp(A f + B))`` with ``f`` positive for that class); empty
-        unless ``probability=True``.
+        Platt's ``A_P`` and ``B_P`` of each pair, in libsvm's sign (the probability of the
+        pair's first class is ``1 / (1 + exp(A_P f + B_P))`` with ``f`` positive for that
+        class); empty unless fitted with ``probability=True``.
     fit_status_ : int
         0 if every binary problem converged, 1 otherwise.
     n_features_in_ : int
@@ -370,6 +409,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         Raises
         ------
         ValueError
+            If every sample of positive weight (``C_i > 0``) belongs to one class, as libsvm
+            reports, or two classes have no sample of positive weight (checked before SMO).
+        ValueError
             If the kernel cannot be computed in floating point (``gamma="scale"`` on data of
             extreme scale, kernel values or SMO's gap that overflow): SMO would not stop.
         """
@@ -379,6 +421,7 @@ class SVC(ClassifierMixin, BaseEstimator):
         weight = check_sample_weight(sample_weight, X.shape[0])
         self.class_weight_ = class_weights(self.class_weight, self.classes_, y_enc, owner="SVC")
         C_all = float(self.C) * self.class_weight_[y_enc] * weight  # libsvm's C_i per sample
+        _check_weighted_classes(C_all > 0, y_enc, self.classes_)
         # the linear kernel has no gamma: data too extreme for "scale" must not fail there
         self._gamma = 1.0 if self.kernel == "linear" else resolve_gamma(self.gamma, X)
         rng = check_random_state(self.random_state)
@@ -531,11 +574,21 @@ class SVC(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the model is not fitted, or was fitted with ``probability=False`` (and
+            ``probability`` set to ``True`` afterwards): it has no sigmoids.
         """
         check_is_fitted(self, "probA_")
+        k = len(self.classes_)
+        if len(self.probA_) != k * (k - 1) // 2:    # fitted with probability=False
+            raise NotFittedError(
+                "This SVC has no Platt sigmoids: it was fitted with probability=False; fit "
+                "with probability=True to use predict_proba.")
         dec = self._ovo_decision(X)                            # positive favours the first class
         r = np.clip(expit(-(self.probA_ * dec + self.probB_)), MIN_PROB, 1.0 - MIN_PROB)
-        k = len(self.classes_)
         first, second = np.triu_indices(k, k=1)
         R = np.zeros((dec.shape[0], k, k))
         R[:, first, second], R[:, second, first] = r, 1.0 - r   # r_ab and r_ba = 1 - r_ab
