@@ -12,6 +12,24 @@ def check_1d_pair(y_true, y_other, *, other_name="y_pred", numeric_other=False):
 
     Raises ``ValueError`` naming the problem (shape, length, emptiness, NaN or infinity in a
     numeric array) rather than returning a silently wrong score.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels or values.
+    y_other : array-like of shape (n_samples,)
+        The array compared with ``y_true``: predictions, scores or probabilities.
+    other_name : str, default="y_pred"
+        The name of ``y_other`` in the error messages.
+    numeric_other : bool, default=False
+        Require ``y_other`` to be numeric (bool, integer or float) and return it as float64.
+
+    Returns
+    -------
+    y_true : ndarray of shape (n_samples,)
+        Unchanged dtype.
+    y_other : ndarray of shape (n_samples,)
+        Float64 when ``numeric_other``, otherwise its own dtype.
     """
     y_true = np.asarray(y_true)
     y_other = np.asarray(y_other)
@@ -34,13 +52,37 @@ def check_1d_pair(y_true, y_other, *, other_name="y_pred", numeric_other=False):
 
 
 def check_sample_weight_1d(sample_weight, n_samples):
-    """Unit weights when ``None``; else finite, non-negative, not all zero, one per sample."""
+    """Unit weights when ``None``; else finite, non-negative, not all zero, one per sample.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,), float or None
+        The weights; ``None`` gives ones and a float gives every sample that weight (see
+        :func:`mlmath.validation.check_sample_weight`).
+    n_samples : int
+        The number of samples the weights must match.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        Float64 weights.
+    """
     return check_sample_weight(sample_weight, n_samples)
 
 def has_default_positive(labels):
     """Whether the sorted distinct ``labels`` are {0, 1}, {-1, 1} or a single one of 0, 1, -1.
 
     Then ``pos_label=None`` means 1, as in scikit-learn (a lone 0 or -1 has no positive sample).
+
+    Parameters
+    ----------
+    labels : ndarray of shape (n_labels,)
+        The sorted distinct labels of ``y_true`` (as ``np.unique`` returns them).
+
+    Returns
+    -------
+    bool
+        ``False`` for non-numeric labels.
     """
     if labels.dtype.kind not in "biuf":
         return False
@@ -52,6 +94,19 @@ def binary_targets(y_true, pos_label):
 
     ``pos_label=None`` means 1, and the labels must then be numeric ``{0, 1}``, ``{-1, 1}`` or a
     single one of them, as scikit-learn requires.
+
+    Parameters
+    ----------
+    y_true : ndarray of shape (n_samples,)
+        Labels, at most two distinct values.
+    pos_label : int, float, bool, str or None
+        The positive label. With two labels in ``y_true`` it must be one of them; with one it
+        may be absent (then no sample is positive).
+
+    Returns
+    -------
+    ndarray of bool of shape (n_samples,)
+        ``True`` where the sample is positive.
     """
     labels = np.unique(y_true)
     if len(labels) > 2:

@@ -73,9 +73,26 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
 def accuracy_score(y_true, y_pred, *, sample_weight=None):
     """Fraction (weighted) of samples whose predicted label equals the true one.
 
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample (default: one); the result is sum_i w_i [y_i = yhat_i] / sum_i w_i.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
     Notes
     -----
-    The accuracy of {eq}`eq-metrics-rates` in the evaluation metrics chapter.
+    The accuracy of {eq}`eq-metrics-rates` in the evaluation metrics chapter. As
+    ``sklearn.metrics.accuracy_score`` for one-dimensional labels, without its ``normalize``
+    parameter (``normalize=False``, the count of correct predictions, is not offered) and
+    without multilabel input.
     """
     y_true, y_pred = check_1d_pair(y_true, y_pred)
     w = check_sample_weight_1d(sample_weight, len(y_true))
@@ -156,7 +173,41 @@ def precision_recall_fscore_support(y_true, y_pred, *, beta=1.0, labels=None, po
 
 def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
                     sample_weight=None, zero_division=0.0):
-    """TP / (TP + FP): of the samples predicted positive, the fraction that are."""
+    """TP / (TP + FP): of the samples predicted positive, the fraction that are.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Classes to score (default: the sorted labels seen in ``y_true`` and ``y_pred``); ignored
+        when ``average="binary"``.
+    pos_label : int, float, bool or str, default=1
+        The positive class when ``average="binary"``.
+    average : {"binary", "micro", "macro", "weighted", None}, default="binary"
+        ``"binary"``: the score of ``pos_label`` only. ``"micro"``: from the counts pooled over
+        classes. ``"macro"``: the plain mean of the per-class scores. ``"weighted"``: their mean
+        weighted by support. ``None``: one score per class.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample in the counts (default: one).
+    zero_division : float, default=0.0
+        The value of a ratio whose denominator is zero (a class never predicted).
+
+    Returns
+    -------
+    float or ndarray of shape (n_classes,)
+        A float unless ``average=None``.
+
+    Notes
+    -----
+    Computed by :func:`precision_recall_fscore_support`: {eq}`eq-metrics-rates` of the evaluation
+    metrics chapter. As ``sklearn.metrics.precision_score`` for one-dimensional labels, except that
+    ``zero_division`` is a number (scikit-learn's default ``"warn"`` gives the same 0.0 with a
+    warning; this function does not warn) and there is no multilabel input (nor
+    ``average="samples"``).
+    """
     return precision_recall_fscore_support(
         y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
         sample_weight=sample_weight, zero_division=zero_division)[0]
@@ -164,7 +215,41 @@ def precision_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary
 
 def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
                  sample_weight=None, zero_division=0.0):
-    """TP / (TP + FN): of the positive samples, the fraction predicted positive."""
+    """TP / (TP + FN): of the positive samples, the fraction predicted positive.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Classes to score (default: the sorted labels seen in ``y_true`` and ``y_pred``); ignored
+        when ``average="binary"``.
+    pos_label : int, float, bool or str, default=1
+        The positive class when ``average="binary"``.
+    average : {"binary", "micro", "macro", "weighted", None}, default="binary"
+        ``"binary"``: the score of ``pos_label`` only. ``"micro"``: from the counts pooled over
+        classes. ``"macro"``: the plain mean of the per-class scores. ``"weighted"``: their mean
+        weighted by support. ``None``: one score per class.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample in the counts (default: one).
+    zero_division : float, default=0.0
+        The value of a ratio whose denominator is zero (a class absent from ``y_true``).
+
+    Returns
+    -------
+    float or ndarray of shape (n_classes,)
+        A float unless ``average=None``.
+
+    Notes
+    -----
+    Computed by :func:`precision_recall_fscore_support`: {eq}`eq-metrics-rates` of the evaluation
+    metrics chapter. As ``sklearn.metrics.recall_score`` for one-dimensional labels, except that
+    ``zero_division`` is a number (scikit-learn's default ``"warn"`` gives the same 0.0 with a
+    warning; this function does not warn) and there is no multilabel input (nor
+    ``average="samples"``).
+    """
     return precision_recall_fscore_support(
         y_true, y_pred, labels=labels, pos_label=pos_label, average=average,
         sample_weight=sample_weight, zero_division=zero_division)[1]
@@ -172,7 +257,45 @@ def recall_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary",
 
 def fbeta_score(y_true, y_pred, *, beta, labels=None, pos_label=1, average="binary",
                 sample_weight=None, zero_division=0.0):
-    """The weighted harmonic mean (1 + beta^2) P R / (beta^2 P + R) of precision and recall."""
+    """The weighted harmonic mean (1 + beta^2) P R / (beta^2 P + R) of precision and recall.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    beta : float
+        Weight of recall relative to precision, >= 0 (keyword only, no default, as in
+        scikit-learn): ``beta=0`` gives precision, ``beta -> inf`` recall.
+    labels : array-like, default=None
+        Classes to score (default: the sorted labels seen in ``y_true`` and ``y_pred``); ignored
+        when ``average="binary"``.
+    pos_label : int, float, bool or str, default=1
+        The positive class when ``average="binary"``.
+    average : {"binary", "micro", "macro", "weighted", None}, default="binary"
+        ``"binary"``: the score of ``pos_label`` only. ``"micro"``: from the counts pooled over
+        classes. ``"macro"``: the plain mean of the per-class scores. ``"weighted"``: their mean
+        weighted by support. ``None``: one score per class.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample in the counts (default: one).
+    zero_division : float, default=0.0
+        The value of a ratio whose denominator is zero (no sample of the class, true or
+        predicted).
+
+    Returns
+    -------
+    float or ndarray of shape (n_classes,)
+        A float unless ``average=None``.
+
+    Notes
+    -----
+    Computed by :func:`precision_recall_fscore_support`: {eq}`eq-metrics-fbeta`, in its count form,
+    of the evaluation metrics chapter. As ``sklearn.metrics.fbeta_score`` for one-dimensional
+    labels, except that ``zero_division`` is a number (scikit-learn's default ``"warn"`` gives the
+    same 0.0 with a warning; this function does not warn) and there is no multilabel input (nor
+    ``average="samples"``).
+    """
     return precision_recall_fscore_support(
         y_true, y_pred, beta=beta, labels=labels, pos_label=pos_label, average=average,
         sample_weight=sample_weight, zero_division=zero_division)[2]
@@ -180,6 +303,41 @@ def fbeta_score(y_true, y_pred, *, beta, labels=None, pos_label=1, average="bina
 
 def f1_score(y_true, y_pred, *, labels=None, pos_label=1, average="binary", sample_weight=None,
              zero_division=0.0):
-    """The harmonic mean 2 P R / (P + R) of precision and recall (F-beta with beta = 1)."""
+    """The harmonic mean 2 P R / (P + R) of precision and recall (F-beta with beta = 1).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    labels : array-like, default=None
+        Classes to score (default: the sorted labels seen in ``y_true`` and ``y_pred``); ignored
+        when ``average="binary"``.
+    pos_label : int, float, bool or str, default=1
+        The positive class when ``average="binary"``.
+    average : {"binary", "micro", "macro", "weighted", None}, default="binary"
+        ``"binary"``: the score of ``pos_label`` only. ``"micro"``: from the counts pooled over
+        classes. ``"macro"``: the plain mean of the per-class scores. ``"weighted"``: their mean
+        weighted by support. ``None``: one score per class.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample in the counts (default: one).
+    zero_division : float, default=0.0
+        The value of a ratio whose denominator is zero (no sample of the class, true or
+        predicted).
+
+    Returns
+    -------
+    float or ndarray of shape (n_classes,)
+        A float unless ``average=None``.
+
+    Notes
+    -----
+    Computed by :func:`precision_recall_fscore_support`: {eq}`eq-metrics-fbeta` with beta = 1, in
+    its count form, of the evaluation metrics chapter. As ``sklearn.metrics.f1_score`` for
+    one-dimensional labels, except that ``zero_division`` is a number (scikit-learn's default
+    ``"warn"`` gives the same 0.0 with a warning; this function does not warn) and there is no
+    multilabel input (nor ``average="samples"``).
+    """
     return fbeta_score(y_true, y_pred, beta=1.0, labels=labels, pos_label=pos_label,
                        average=average, sample_weight=sample_weight, zero_division=zero_division)

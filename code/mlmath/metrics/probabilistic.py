@@ -85,9 +85,32 @@ def brier_score_loss(y_true, y_proba, *, sample_weight=None, pos_label=None, lab
     (1/n) sum_i sum_k (p_ik - y_ik)^2, halved when there are two classes so that both forms of
     binary input agree (the two squared errors of a binary row are equal).
 
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+        1-D: the predicted probability of ``pos_label`` (two classes at most). 2-D: one column
+        per class, in sorted label order (of ``labels`` when given), rows summing to one.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample in the mean (default: one).
+    pos_label : int, float, bool or str, default=None
+        The positive label of a 1-D ``y_proba`` (``None``: as described above); unused for a
+        2-D ``y_proba``.
+    labels : array-like of shape (n_classes,), default=None
+        All classes of a 2-D ``y_proba``, when ``y_true`` does not show every one.
+
+    Returns
+    -------
+    float
+        0 for certain, correct forecasts; at most 1 for two classes, 2 for more.
+
     Notes
     -----
-    Implements {eq}`eq-metrics-brier` of the evaluation metrics chapter.
+    Implements {eq}`eq-metrics-brier` of the evaluation metrics chapter. As
+    ``sklearn.metrics.brier_score_loss`` with its default ``scale_by_half="auto"``; the
+    ``scale_by_half`` parameter itself is not offered (the unscaled binary score is twice this
+    one).
     """
     y_true_arr = np.asarray(y_true)
     p = np.asarray(y_proba, dtype=float)

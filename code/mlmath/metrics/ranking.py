@@ -103,9 +103,25 @@ def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_inter
 def auc(x, y):
     """Area under the piecewise-linear curve through ``(x[i], y[i])`` (the trapezoidal rule).
 
-    ``x`` must be monotone (increasing or decreasing); the area is signed accordingly positive.
-    Applied to a ROC curve it gives {eq}`eq-metrics-auc-probability` of the evaluation
-    metrics chapter.
+    ``x`` must be monotone (increasing or decreasing); the area is signed accordingly, so that it
+    is the same in either direction (positive when ``y >= 0``). Applied to a ROC curve it gives
+    {eq}`eq-metrics-auc-probability` of the evaluation metrics chapter.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_points,)
+        Abscissae, monotone, at least two.
+    y : array-like of shape (n_points,)
+        Ordinates.
+
+    Returns
+    -------
+    float
+        sum_i |x[i+1] - x[i]| (y[i] + y[i+1]) / 2.
+
+    Notes
+    -----
+    As ``sklearn.metrics.auc``.
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
@@ -126,6 +142,20 @@ def mann_whitney_auc(y_true, y_score, *, pos_label=None):
     The rank-sum (Mann-Whitney) form: with the average ranks :math:`\mathrm{rank}(s_i)` of the
     scores, AUC = (sum of the positives' ranks minus n_+(n_+ + 1)/2) / (n_+ n_-).
     Unweighted; equal to :func:`roc_auc_score` without sample weights.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels, with at least one positive and one negative.
+    y_score : array-like of shape (n_samples,)
+        Scores; larger means more likely positive. Only their order (and ties) matters.
+    pos_label : int, float, bool or str, default=None
+        The positive label (``None``: 1, for labels in {0, 1} or {-1, 1}).
+
+    Returns
+    -------
+    float
+        In [0, 1].
 
     Notes
     -----
@@ -200,6 +230,17 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, multi
 def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None):
     """Precision against recall over every threshold of the score.
 
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels, with at least one positive.
+    y_score : array-like of shape (n_samples,)
+        Scores; larger means more likely positive.
+    pos_label : int, float, bool or str, default=None
+        The positive label (``None``: 1, for labels in {0, 1} or {-1, 1}).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample in the counts (default: one).
+
     Returns
     -------
     precision, recall : ndarray of shape (n_thresholds + 1,)
@@ -211,6 +252,8 @@ def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=Non
     -----
     ``precision = TP(tau) / (TP(tau) + FP(tau))`` (0 when nothing is predicted positive) and
     ``recall = TP(tau) / n_+``: implements {eq}`eq-metrics-pr` of the evaluation metrics chapter.
+    As ``sklearn.metrics.precision_recall_curve`` with its default ``drop_intermediate=False``
+    (the parameter is not offered: every threshold is kept).
     """
     fps, tps, thresholds = binary_counts_at_thresholds(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
@@ -228,6 +271,27 @@ def average_precision_score(y_true, y_score, *, pos_label=1, sample_weight=None)
 
     AP = sum_t (R_t - R_{t-1}) P_t, a step-function area (no interpolation): implements
     {eq}`eq-metrics-ap` of the evaluation metrics chapter.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels, with at least one positive.
+    y_score : array-like of shape (n_samples,)
+        Scores; larger means more likely positive.
+    pos_label : int, float, bool or str, default=1
+        The positive label (``None`` also means 1, for labels in {0, 1} or {-1, 1}).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample in the counts (default: one).
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
+    Notes
+    -----
+    As ``sklearn.metrics.average_precision_score`` for binary labels; multilabel input and its
+    ``average`` parameter are not offered.
     """
     precision, recall, _ = precision_recall_curve(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight

@@ -60,21 +60,88 @@ def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="unifo
 
 def root_mean_squared_error(y_true, y_pred, *, sample_weight=None,
                             multioutput="uniform_average"):
-    """The square root of :func:`mean_squared_error`, per output, then averaged."""
+    """The square root of :func:`mean_squared_error`, per output, then averaged.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True values.
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Predicted values, the same shape as ``y_true``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample (default: one).
+    multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
+        Average the scores of the outputs, or return one per output.
+
+    Returns
+    -------
+    float or ndarray of shape (n_outputs,)
+        An array for ``multioutput="raw_values"``.
+
+    Notes
+    -----
+    The RMSE of {eq}`eq-metrics-regression` in the evaluation metrics chapter. As
+    ``sklearn.metrics.root_mean_squared_error``, except that ``multioutput`` does not take an array
+    of output weights, nor ``"variance_weighted"``.
+    """
     mse = mean_squared_error(y_true, y_pred, sample_weight=sample_weight,
                              multioutput="raw_values")
     return _reduce(np.sqrt(mse), multioutput)
 
 
 def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
-    """(1/n) sum_i |y_i - yhat_i|, weighted when ``sample_weight`` is given."""
+    """(1/n) sum_i |y_i - yhat_i|, weighted when ``sample_weight`` is given.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True values.
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Predicted values, the same shape as ``y_true``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample (default: one).
+    multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
+        Average the scores of the outputs, or return one per output.
+
+    Returns
+    -------
+    float or ndarray of shape (n_outputs,)
+        An array for ``multioutput="raw_values"``.
+
+    Notes
+    -----
+    The MAE of {eq}`eq-metrics-regression` in the evaluation metrics chapter. As
+    ``sklearn.metrics.mean_absolute_error``, except that ``multioutput`` does not take an array of
+    output weights, nor ``"variance_weighted"``.
+    """
     y_true, y_pred = _check_regression(y_true, y_pred, multioutput)
     w = check_sample_weight_1d(sample_weight, len(y_true))
     return _reduce(np.average(np.abs(y_true - y_pred), axis=0, weights=w), multioutput)
 
 
 def median_absolute_error(y_true, y_pred, *, multioutput="uniform_average"):
-    """The median of |y_i - yhat_i|: robust to a few large errors."""
+    """The median of |y_i - yhat_i|: robust to a few large errors.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True values.
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Predicted values, the same shape as ``y_true``.
+    multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
+        Average the scores of the outputs, or return one per output.
+
+    Returns
+    -------
+    float or ndarray of shape (n_outputs,)
+        An array for ``multioutput="raw_values"``.
+
+    Notes
+    -----
+    As ``sklearn.metrics.median_absolute_error`` without sample weights (scikit-learn's
+    ``sample_weight``, a weighted median, is not offered), and ``multioutput`` does not take an
+    array of output weights, nor ``"variance_weighted"``.
+    """
     y_true, y_pred = _check_regression(y_true, y_pred, multioutput)
     return _reduce(np.median(np.abs(y_true - y_pred), axis=0), multioutput)
 
@@ -85,6 +152,29 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
     A constant ``y_true`` makes SS_tot zero: the score is then 1.0 for a perfect prediction and
     0.0 otherwise (scikit-learn's ``force_finite`` convention), so it is always finite.
     Implements {eq}`eq-metrics-r2` of the evaluation metrics chapter.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True values.
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Predicted values, the same shape as ``y_true``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample (default: one).
+    multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
+        Average the scores of the outputs, or return one per output.
+
+    Returns
+    -------
+    float or ndarray of shape (n_outputs,)
+        An array for ``multioutput="raw_values"``. At most 1; negative when the predictions are
+        worse than the (weighted) mean of ``y_true``.
+
+    Notes
+    -----
+    As ``sklearn.metrics.r2_score`` with its default ``force_finite=True``. The parameter is not
+    offered (``force_finite=False`` gives NaN or -inf for a constant ``y_true``), and
+    ``multioutput`` does not take an array of output weights, nor ``"variance_weighted"``.
     """
     y_true, y_pred = _check_regression(y_true, y_pred, multioutput)
     w = check_sample_weight_1d(sample_weight, len(y_true))[:, None]
@@ -98,7 +188,34 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
 
 def explained_variance_score(y_true, y_pred, *, sample_weight=None,
                              multioutput="uniform_average"):
-    """1 - Var(y - yhat) / Var(y): R^2 that ignores a constant bias of the predictions."""
+    """1 - Var(y - yhat) / Var(y): R^2 that ignores a constant bias of the predictions.
+
+    A constant ``y_true`` gives 1.0 for residuals of zero variance and 0.0 otherwise (the
+    convention of :func:`r2_score`, with the residuals' variance in place of their squares).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True values.
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Predicted values, the same shape as ``y_true``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample (default: one).
+    multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
+        Average the scores of the outputs, or return one per output.
+
+    Returns
+    -------
+    float or ndarray of shape (n_outputs,)
+        An array for ``multioutput="raw_values"``. At most 1; at least :func:`r2_score`, with
+        equality when the residuals have (weighted) mean zero.
+
+    Notes
+    -----
+    As ``sklearn.metrics.explained_variance_score`` with its default ``force_finite=True``. The
+    parameter is not offered, and ``multioutput`` does not take an array of output weights, nor
+    ``"variance_weighted"``.
+    """
     y_true, y_pred = _check_regression(y_true, y_pred, multioutput)
     w = check_sample_weight_1d(sample_weight, len(y_true))
     resid = y_true - y_pred

@@ -64,6 +64,27 @@ def check_cv(cv, y, classifier):
     or multiclass target (scikit-learn's rule), else :class:`KFold`. An object with a ``split``
     method (ours or scikit-learn's) is used as it is; an iterable of ``(train, test)`` pairs is
     wrapped.
+
+    Parameters
+    ----------
+    cv : int, splitter or iterable of (train, test) index pairs
+        The number of folds (``bool`` is refused), an object with a ``split`` method, or the
+        folds themselves.
+    y : array-like of shape (n_samples,) or None
+        The target, read only to decide whether an int ``cv`` stratifies.
+    classifier : bool
+        Whether the estimator is a classifier.
+
+    Returns
+    -------
+    splitter
+        An object whose ``split(X, y)`` yields ``(train_index, test_index)`` pairs.
+
+    Notes
+    -----
+    As ``sklearn.model_selection.check_cv``, except that every argument is required (no
+    default ``cv=5``; ``cv=None`` is refused) and that an int gives unshuffled folds (no
+    ``shuffle`` or ``random_state``; pass a splitter to shuffle).
     """
     if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
         stratify = classifier and y is not None and type_of_target(y) in ("binary", "multiclass")
@@ -196,9 +217,21 @@ class GridSearchCV(MetaEstimatorMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Score every candidate by cross-validation, then refit the best one (``refit=True``).
 
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training samples, split into folds by ``cv``.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target; a classifier's labels are also what an int ``cv`` stratifies on.
+
         Returns
         -------
         self : GridSearchCV
+
+        Notes
+        -----
+        Unlike scikit-learn's ``GridSearchCV.fit``, takes no fit parameters (``**params``, such
+        as ``groups`` or a ``sample_weight`` for the estimator).
         """
         check_parameter(self.refit, "refit", ["boolean"], owner="GridSearchCV")
         candidates = parameter_grid(self.param_grid)
@@ -247,31 +280,95 @@ class GridSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     @available_if(_best_has("predict"))
     def predict(self, X):
-        """Predict with ``best_estimator_``."""
+        """Predict with ``best_estimator_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples, as ``best_estimator_`` expects them.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
         return self._fitted_best().predict(X)
 
     @available_if(_best_has("predict_proba"))
     def predict_proba(self, X):
-        """Class probabilities from ``best_estimator_``."""
+        """Class probabilities from ``best_estimator_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples, as ``best_estimator_`` expects them.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
         return self._fitted_best().predict_proba(X)
 
     @available_if(_best_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """Log class probabilities from ``best_estimator_``."""
+        """Log class probabilities from ``best_estimator_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples, as ``best_estimator_`` expects them.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
         return self._fitted_best().predict_log_proba(X)
 
     @available_if(_best_has("decision_function"))
     def decision_function(self, X):
-        """Decision function of ``best_estimator_``."""
+        """Decision function of ``best_estimator_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples, as ``best_estimator_`` expects them.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
         return self._fitted_best().decision_function(X)
 
     @available_if(_best_has("transform"))
     def transform(self, X):
-        """Transform with ``best_estimator_``."""
+        """Transform with ``best_estimator_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples, as ``best_estimator_`` expects them.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_components)
+        """
         return self._fitted_best().transform(X)
 
     def score(self, X, y=None):
-        """The search's ``scoring`` applied to ``best_estimator_`` on ``(X, y)``."""
+        """The search's ``scoring`` applied to ``best_estimator_`` on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples to score on.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Their target.
+
+        Returns
+        -------
+        float
+            Greater is better (losses are negated); with ``scoring=None``, the value of
+            ``best_estimator_.score(X, y)``.
+        """
         return get_scorer(self.scoring)(self._fitted_best(), X, y)
 
     @property

@@ -16,7 +16,19 @@ __all__ = ["KFold", "StratifiedKFold", "n_samples"]
 
 
 def n_samples(X):
-    """Number of rows of an array, a DataFrame, a sparse matrix or any array-like."""
+    """Number of rows of an array, a DataFrame, a sparse matrix or any array-like.
+
+    Parameters
+    ----------
+    X : array-like, DataFrame or sparse matrix
+        Anything with a ``shape``, a length, or convertible by ``np.asarray``.
+
+    Returns
+    -------
+    int
+        ``X.shape[0]`` when ``X`` has a shape, else ``len(X)``, else the number of rows of
+        ``np.asarray(X)``.
+    """
     if hasattr(X, "shape"):
         return X.shape[0]
     if hasattr(X, "__len__"):
