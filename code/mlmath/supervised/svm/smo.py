@@ -175,7 +175,20 @@ class KernelColumns:
                 self.coef0, self.buffer, self.slot_of, self.owner, self.state)
 
     def raise_non_finite(self, s, i):
-        """Raise the ``ValueError`` for column ``i``, found not finite in slot ``s``."""
+        """Raise the ``ValueError`` for column ``i``, found not finite in slot ``s``.
+
+        Parameters
+        ----------
+        s : int
+            The cache slot holding the column.
+        i : int
+            The column's index, named in the message.
+
+        Raises
+        ------
+        ValueError
+            Always: the message says which kernel parameters overflow.
+        """
         check_finite_kernel(self.buffer[s], self.kernel, f"kernel column {i}", **self._params)
 
     def column(self, i, keep=-1):
