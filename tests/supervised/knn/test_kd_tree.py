@@ -163,3 +163,19 @@ def test_threads_give_the_same_result():
     two = tree.query(Q, 3, working_memory=0.01, n_jobs=2)
     np.testing.assert_array_equal(one[1], two[1])
     np.testing.assert_array_equal(one[0], two[0])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_points_and_queries_are_refused(bad):
+    # Old code: accepted; a NaN query returned the same point k times.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 3))
+    X_bad = X.copy()
+    X_bad[7, 1] = bad
+    with pytest.raises(ValueError, match=r"X \(the points to index\).*NaN or infinity"):
+        KDTree(X_bad)
+    tree = KDTree(X)
+    with pytest.raises(ValueError, match=r"X \(the queries\).*NaN or infinity"):
+        tree.query(X_bad[5:9], 3)
+    with pytest.raises(ValueError, match=r"X \(the queries\)"):
+        tree.n_distances(X_bad[5:9], 3)

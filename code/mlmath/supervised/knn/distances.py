@@ -163,11 +163,13 @@ def chunk_words_per_row(n_samples, n_neighbors, n_features):
     With ``n`` fitted points, ``k`` neighbours and ``d`` features the NumPy arrays of one chunk
     take, per query row, at most ``d + max(2 n + k, k d + 2 k, 4 k)`` words: the centred
     queries (``d``, Euclidean only) and, at the worst moment of each phase, the distance row
-    and its ``argpartition`` indices with the ``k`` kept indices (``2 n + k``), or the
-    ``k x d`` differences of the kept neighbours with their indices and squared distances
-    (``k d + 2 k``), or the four arrays of length ``k`` of the final sort (``4 k``)
-    ({eq}`eq-knn-chunk-rows` of the k-nearest neighbours chapter). The count is exact for the
-    Euclidean distance and an upper bound for the others.
+    and the temporaries of its selection (``2 n + k`` at most: the row's partitioned copy, or
+    its masks, running counts and kept indices), or the ``k x d`` differences of the kept
+    neighbours with their indices and squared distances (``k d + 2 k``), or the four arrays of
+    length ``k`` of the final sort (``4 k``) ({eq}`eq-knn-chunk-rows` of the k-nearest
+    neighbours chapter). The count is an upper bound; for the Euclidean distance it is
+    reached, within ``k`` words per row, when every row of a chunk falls back to the
+    selection over the whole row (:func:`k_smallest`).
 
     Parameters
     ----------
@@ -230,19 +232,51 @@ def chunk_rows(n_samples, working_memory=None, *, n_neighbors=0, n_features=0):
     return rows_in_budget(words, working_memory)
 
 
+def _first_k(R, k):
+    """Columns of the ``k`` first entries of each row of ``R`` in (value, column) order.
+
+    ``np.partition`` finds each row's ``k``-th smallest value ``t`` in linear time
+    (introselect); the row's entries ``<= t`` are taken, and where more than ``k`` of them
+    are (entries tied at ``t``), the tied ones of largest columns are dropped. Every row is
+    handled on its own: its result depends on its entries only.
+
+    Parameters
+    ----------
+    R : ndarray of shape (m, n)
+        Finite values.
+    k : int
+        ``1 <= k <= n``.
+
+    Returns
+    -------
+    J : ndarray of shape (m, k)
+        In increasing column order within each row.
+    """
+    m, n = R.shape
+    t = np.partition(R, k - 1, axis=1)[:, k - 1].copy()  # (m,) each row's k-th smallest
+    take = R <= t[:, None]  # (m, n): at least k per row
+    extra = np.count_nonzero(take, axis=1) - k  # entries tied at t beyond the k slots
+    for i in np.flatnonzero(extra):  # rows with ties at t, one at a time: O(n) temporaries
+        take[i, np.flatnonzero(R[i] == t[i])[-extra[i]:]] = False  # drop the last tied ones
+    return (np.flatnonzero(take) % n).reshape(m, k)  # exactly k per row, row by row
+
+
 def k_smallest(R, k, *, group=16):
-    """Column indices of the ``k`` smallest entries of every row of ``R``.
+    """Column indices of the ``k`` smallest entries of every row of ``R``, ties by column.
 
     A row's ``k`` smallest entries lie at or below the ``k``-th smallest of its *group minima*:
-    split the ``n`` columns into ``b = n // group`` groups (column ``j`` in group ``j mod b``)
-    and take the minimum of each group; ``k`` groups have a minimum at or below the ``k``-th
-    smallest minimum ``tau``, so at least ``k`` entries are ``<= tau``
+    split the ``n`` columns into ``n_grp = n // group`` groups (column ``j`` in group
+    ``j mod n_grp``) and take the minimum of each group; ``k`` groups have a minimum at or
+    below the ``k``-th smallest minimum ``tau_g``, so at least ``k`` entries are ``<= tau_g``
     ({eq}`eq-knn-group-threshold` of the k-nearest neighbours chapter). The minima cost one
-    pass over the row, the selection of ``tau`` works on ``b`` numbers instead of ``n``, and
-    the few entries ``<= tau`` (about ``k`` for data in random order) are sorted by (value,
-    index). A chunk in which some row has more than ``b`` candidates (many tied entries) is
-    handled by ``np.argpartition`` over whole rows instead, as is a row too short for the
-    groups (``b < 2 k``).
+    pass over the row, the selection of ``tau_g`` works on ``n_grp`` numbers instead of ``n``,
+    and the entries ``<= tau_g`` (about ``k`` for data in random order, at most
+    ``(group + 1) k`` when the group minima are distinct) are the row's candidates, among which
+    :func:`_first_k` selects. A row with more than ``min((group + 1) k, n_grp)`` candidates
+    (group minima tied at ``tau_g``: duplicated points) falls back to :func:`_first_k` over the
+    whole row, as does every row when the groups are too few (``n_grp < 2 k``). The decision
+    is taken row by row, and both ways select the same entries (the ``k`` first in (value,
+    column) order), so a row's result never depends on the other rows of ``R``.
 
     Parameters
     ----------
@@ -256,32 +290,50 @@ def k_smallest(R, k, *, group=16):
     Returns
     -------
     J : ndarray of shape (m, k)
-        The columns of the ``k`` smallest entries of each row; on the grouped path ordered by
-        (value, column), the ``k`` first in that order; on the ``argpartition`` path in no
-        particular order, ties at the ``k``-th value resolved by ``argpartition``.
+        The columns of the ``k`` first entries of each row in (value, column) order: the ``k``
+        smallest, ties at the ``k``-th value going to the smallest columns; within a row in
+        increasing column order.
     """
     m, n = R.shape
-    b = n // group
+    n_grp = n // group
     if k == n:
         return np.broadcast_to(np.arange(n), R.shape).copy()
-    if b >= 2 * k:
-        G = R[:, :group * b].reshape(m, group, b).min(axis=1)  # (m, b) group minima
-        for a in range(group * b, n, b):  # the last n mod group columns join the first groups
-            w = min(b, n - a)
-            np.minimum(G[:, :w], R[:, a:a + w], out=G[:, :w])
-        tau = np.partition(G, k - 1, axis=1)[:, k - 1]  # (m,) the threshold
-        del G
-        below = R <= tau[:, None]  # (m, n) booleans
-        if int(below.sum(axis=1).max()) <= b:
-            flat = np.flatnonzero(below)  # candidates, row by row, columns increasing
-            del below
-            rows = flat // n
-            order = np.lexsort((R.ravel()[flat], rows))  # stable: ties stay by column
-            flat = flat[order]
-            first = np.searchsorted(rows[order], np.arange(m))  # each row's first candidate
-            return flat[first[:, None] + np.arange(k)] - n * np.arange(m)[:, None]
+    if n_grp < 2 * k:
+        return _first_k(R, k)
+    G = R[:, :group * n_grp].reshape(m, group, n_grp).min(axis=1)  # (m, n_grp) group minima
+    for a in range(group * n_grp, n, n_grp):  # the last n mod group columns join the first groups
+        width = min(n_grp, n - a)
+        np.minimum(G[:, :width], R[:, a:a + width], out=G[:, :width])
+    tau = np.partition(G, k - 1, axis=1)[:, k - 1]  # (m,) the thresholds tau_g
+    del G
+    below = R <= tau[:, None]  # (m, n) booleans: the candidates
+    count = np.count_nonzero(below, axis=1)  # (m,) candidates per row, >= k
+    grouped = count <= min((group + 1) * k, n_grp)  # the others fall back, row by row
+    J = np.empty((m, k), dtype=np.intp)
+    if np.any(grouped):
+        below[~grouped] = False
+        flat = np.flatnonzero(below)  # the candidates, row by row, columns increasing
         del below
-    return np.argpartition(R, k - 1, axis=1)[:, :k].copy()  # copy: the (m, n) block is freed
+        rows = flat // n
+        slot = np.cumsum(grouped) - 1  # each grouped row's place among the grouped rows
+        first = np.cumsum(count[grouped]) - count[grouped]  # its first candidate in flat
+        pos = np.arange(flat.size) - first[slot[rows]]  # each candidate's place in its row
+        width = int(count[grouped].max())
+        P = np.full((first.size, width), np.inf)  # (m_grouped, width) candidates, padded
+        P[slot[rows], pos] = R.ravel()[flat]
+        C = np.zeros((first.size, width), dtype=np.intp)  # their columns
+        C[slot[rows], pos] = flat - n * rows
+        del flat, rows, pos
+        J[grouped] = np.take_along_axis(C, _first_k(P, k), axis=1)
+        del P, C
+    else:
+        del below
+    if not np.all(grouped):
+        if not np.any(grouped):
+            return _first_k(R, k)
+        for i in np.flatnonzero(~grouped):  # one row at a time: O(n) temporaries
+            J[i] = _first_k(R[i:i + 1], k)[0]
+    return J
 
 
 def _search_memory(working_memory):
@@ -315,8 +367,8 @@ def run_chunks(fn, n_rows, step, n_jobs=None):
     -------
     None
     """
-    slices = [slice(a, min(a + step, n_rows)) for a in range(0, n_rows, step)]
-    if n_jobs in (None, 1) or len(slices) == 1:
+    slices = (slice(a, min(a + step, n_rows)) for a in range(0, n_rows, step))  # lazily
+    if n_jobs in (None, 1) or n_rows <= step:
         for rows in slices:
             fn(rows)
         return
@@ -356,7 +408,9 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
         Only when ``return_distance``; increasing along each row.
     ind : ndarray of shape (n_queries, n_neighbors)
         Indices into ``Z``, ordered by (distance, index). Among points tied at the
-        ``n_neighbors``-th distance, which enter is the search's own (deterministic) choice.
+        ``n_neighbors``-th (reduced) distance, those of smallest index enter; a query's
+        neighbours do not depend on the other queries, except, for ``p = 2``, through the
+        rounding of the matrix product of its chunk.
 
     Notes
     -----

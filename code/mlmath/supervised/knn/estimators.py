@@ -172,11 +172,11 @@ class _KNeighborsBase(BaseEstimator):
         """Neighbour indices and their voting weights (``None`` when all are equal).
 
         Without sample weights: the ``k`` nearest points and the weights of
-        :func:`neighbor_weights`. With sample weights ``s_i``, a point counts as ``s_i``
-        copies of itself ({eq}`eq-knn-sample-weights`): the neighbours are taken in order of
-        distance until their weights sum to ``k``, the last one's weight cut so that the sum
-        is exactly ``k`` (all points when their total is below ``k``), and each one's weight
-        is that (cut) sample weight times its distance weight.
+        :func:`neighbor_weights`. With sample weights ``omega_i``, a point counts as
+        ``omega_i`` copies of itself ({eq}`eq-knn-sample-weights`): the neighbours are taken
+        in the order the search returns them until their weights sum to ``k``, the last one's
+        weight cut so that the sum is exactly ``k`` (all points when their total is below
+        ``k``), and each one's weight is that (cut) sample weight times its distance weight.
         """
         uniform = isinstance(self.weights, str) and self.weights == "uniform"
         if self._sample_weight is None:
@@ -263,7 +263,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
             Non-negative weight of each training point: its vote is multiplied by it
             ({eq}`eq-knn-sample-weights`). ``None`` (or all ones) gives scikit-learn's
             results, whose ``KNeighborsClassifier`` has no sample weights. A point of weight 0
-            still takes its place among the neighbours but does not vote.
+            takes no slot among the neighbours and does not vote.
 
         Returns
         -------

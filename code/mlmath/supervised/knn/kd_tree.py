@@ -32,7 +32,7 @@ class KDTree:
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        The points to index (float64, finite).
+        The points to index (float64); NaN or infinity raises a ``ValueError``.
     leaf_size : int, default=30
         The tree has ``n_levels = 1 + floor(log2(max(1, (n - 1) / leaf_size)))`` levels, as
         scikit-learn's ``KDTree``, so a leaf holds between ``leaf_size`` and
@@ -67,6 +67,9 @@ class KDTree:
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[0] < 1:
             raise ValueError(f"X must be a non-empty 2-D array, got shape {X.shape}.")
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X (the points to index) contains NaN or infinity; the k-d tree "
+                             "needs finite points.")
         if int(leaf_size) < 1:
             raise ValueError(f"leaf_size must be >= 1, got {leaf_size}.")
         self.metric, self.p = effective_metric(metric, p)
@@ -192,6 +195,9 @@ class KDTree:
         n, d = self.data.shape
         if Q.ndim != 2 or Q.shape[1] != d:
             raise ValueError(f"X must have shape (n_queries, {d}), got {Q.shape}.")
+        if not np.all(np.isfinite(Q)):
+            raise ValueError("X (the queries) contains NaN or infinity; a query must be "
+                             "finite to have nearest neighbours.")
         k = int(k)
         if not 1 <= k <= n:
             raise ValueError(f"k must be in [1, {n}] (the number of points), got {k}.")
