@@ -251,3 +251,55 @@ def test_path_with_active_sets_matches_sklearn_when_p_exceeds_n():
     alphas, coefs = lasso_path(X, y, alphas=20, eps=1e-2, tol=1e-10, max_iter=20_000)
     _, ref, _ = sk.lasso_path(X, y, alphas=alphas, tol=1e-12, max_iter=100_000)
     np.testing.assert_allclose(coefs, ref, atol=1e-5)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_active_set_schedule_is_essentially_cyclic_with_window_2d(seed, monkeypatch):
+    # The chapter's convergence argument: with at most floor(d/|A|) sweeps of the active set
+    # between full sweeps, every coordinate is updated at least once in every 2d consecutive
+    # single-coordinate updates (Tseng's essentially cyclic rule). Record the updates the solver
+    # makes and check the largest gap between consecutive updates of each coordinate.
+    from mlmath.supervised.linear_regression import coordinate_descent as cd
+
+    updates = []
+
+    def recording_sweep(X, r, w, col_sq, l1, l2, coordinates):
+        updates.extend(int(j) for j in coordinates)
+        return cd_sweep(X, r, w, col_sq, l1, l2, coordinates)
+
+    monkeypatch.setattr(cd, "cd_sweep", recording_sweep)
+    rng = np.random.default_rng(seed)
+    n, d = 40, 60
+    X = rng.standard_normal((n, d))
+    y = X[:, :6] @ rng.standard_normal(6) + 0.5 * rng.standard_normal(n)
+    X, y = X - X.mean(0), y - y.mean()
+    alpha = 0.05 * alpha_max(X, y)
+    w, _, n_iter = cd.enet_coordinate_descent(X, y, alpha, tol=1e-12, max_iter=5000)
+    updates = np.array(updates)
+    assert updates.size > 4 * d and updates.size < n_iter * d  # active sweeps did run
+    gaps = []
+    for j in range(d):
+        positions = np.flatnonzero(updates == j)
+        assert positions[0] < d
+        gaps.append(np.diff(positions).max())
+        assert gaps[-1] <= 2 * d
+        assert updates.size - 1 - positions[-1] < 2 * d
+    assert max(gaps) > d  # the active sweeps lengthen some gaps beyond one full sweep
+
+
+@pytest.mark.parametrize("shape", [(1, 5), (30, 1), (2000, 3)])
+def test_compiled_sweep_handles_single_row_or_column_and_long_columns(shape):
+    # A (1, d) or (n, 1) array is C- and Fortran-contiguous at once, which numba types as C
+    # order; the BLAS inner product must still see a contiguous column and give the loop's result.
+    rng = np.random.default_rng(5)
+    n, d = shape
+    X = np.asfortranarray(rng.standard_normal(shape))
+    y = rng.standard_normal(n)
+    col_sq = np.einsum("ij,ij->j", X, X) / n
+    w, r = np.zeros(d), y.copy()
+    w_ref, r_ref = np.zeros(d), y.copy()
+    for _ in range(3):
+        cd_sweep(X, r, w, col_sq, 0.01, 0.02, np.arange(d))
+        python_sweep(X, r_ref, w_ref, col_sq, 0.01, 0.02, range(d))
+    np.testing.assert_allclose(w, w_ref, rtol=1e-11, atol=1e-14)
+    np.testing.assert_allclose(r, r_ref, rtol=1e-11, atol=1e-11)

@@ -86,6 +86,33 @@ def test_step_cap_bounds_the_batch_curvature():
     assert after <= before
 
 
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weight", [0.3, 1.0, 20.0])
+def test_capped_step_is_kaczmarz_with_weights_and_intercept(fit_intercept, weight):
+    # eq-linreg-sgd-curvature-bound: for one sample, no penalty and a step the cap reduces,
+    # L_B = omega (||x||^2 + 1) with an intercept and omega ||x||^2 without one is exactly the
+    # curvature along the update, so the capped step lands on the hyperplane x^T w + b = y.
+    rng = np.random.default_rng(4)
+    X, y = rng.standard_normal((1, 8)), np.array([2.5])
+    w0, b0 = rng.standard_normal(8), 0.7
+    w, b, _ = sgd_epoch(X, y, w0, b0, alpha=0.0, l1_weight=0.0, l2_weight=0.0,
+                        fit_intercept=fit_intercept, batch_size=1,
+                        step=lambda t: np.full(np.shape(t), 1e6), t=0, order=np.arange(1),
+                        sample_weight=np.array([weight]))
+    assert X[0] @ w + b == pytest.approx(y[0], abs=1e-12)
+    if not fit_intercept:
+        assert b == b0
+    # A step below the cap is the schedule's own: the weight scales the gradient, not the step.
+    eta = 0.5 / (weight * (X[0] @ X[0] + float(fit_intercept)))
+    w, b, _ = sgd_epoch(X, y, w0, b0, alpha=0.0, l1_weight=0.0, l2_weight=0.0,
+                        fit_intercept=fit_intercept, batch_size=1,
+                        step=lambda t: np.full(np.shape(t), eta), t=0, order=np.arange(1),
+                        sample_weight=np.array([weight]))
+    residual = X[0] @ w0 + b0 - y[0]
+    np.testing.assert_allclose(w, w0 - eta * weight * residual * X[0], rtol=1e-12)
+    assert X[0] @ w + b - y[0] == pytest.approx(0.5 * residual, rel=1e-10)
+
+
 def numpy_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_size, etas,
                 order, sample_weight):
     """The update loop written in NumPy, one vectorised batch at a time (the former code)."""

@@ -18,7 +18,11 @@ from sklearn.model_selection import train_test_split
 from timelimit import time_limit
 
 from mlmath.datasets import load_dataset
-from mlmath.supervised.logistic_regression.estimators import LogisticRegression
+from mlmath.supervised.logistic_regression.estimators import (
+    LogisticRegression,
+    convergence_message,
+)
+from mlmath.supervised.logistic_regression.solvers import SolverResult
 from mlmath.validation import InvalidParameterError
 
 
@@ -244,7 +248,7 @@ def test_bad_input_raises_clear_errors():
 def test_max_iter_reached_warns_and_zero_iterations_keep_zero_weights():
     X, y = _data("breast_cancer")
     for solver in ["lbfgs", "newton-cholesky", "fista"]:
-        with pytest.warns(ConvergenceWarning):
+        with pytest.warns(ConvergenceWarning, match="did not converge in max_iter=1 .*increase"):
             m = LogisticRegression(solver=solver, max_iter=1, tol=1e-12).fit(X, y)
         assert m.n_iter_[0] == 1
     with pytest.warns(ConvergenceWarning):
@@ -318,3 +322,53 @@ def test_bad_parameters_are_reported_before_bad_data():
         LogisticRegression(C=0.0).fit(X, y)
     with pytest.raises(InvalidParameterError, match="l1_ratio"):
         LogisticRegression(l1_ratio=0.5).fit(X, y)     # needs solver='fista'
+
+
+def test_convergence_message_tells_max_iter_from_a_failed_line_search():
+    theta = np.zeros(2)
+    assert convergence_message("lbfgs", SolverResult(theta, 3, True, []), 10) is None
+    assert convergence_message("lbfgs", SolverResult(theta, 10, True, []), 10) is None
+    at_limit = convergence_message("lbfgs", SolverResult(theta, 10, False, []), 10)
+    assert "did not converge in max_iter=10" in at_limit and "increase max_iter" in at_limit
+    early = convergence_message("newton-cholesky", SolverResult(theta, 4, False, []), 10)
+    assert "stopped after 4 of max_iter=10" in early and "line search" in early
+    assert "increasing max_iter cannot help" in early
+    assert "did not converge in max_iter=0" in convergence_message(
+        "newton-cholesky", SolverResult(theta, 0, False, []), 0)
+
+
+def test_newton_line_search_failure_warns_that_max_iter_cannot_help(monkeypatch):
+    # An objective whose value never decreases along Newton's direction (the gradient and
+    # Hessian are the true ones, the value is frozen): no step passes the Armijo test, Newton
+    # stops at once, and the warning must not suggest raising max_iter.
+    X, y = _data("breast_cancer")
+    objective = LogisticRegression._objective
+
+    def frozen_value(self, *args, **kwargs):
+        fun, hess, null = objective(self, *args, **kwargs)
+        return (lambda theta: (1.0, fun(theta)[1])), hess, null
+
+    monkeypatch.setattr(LogisticRegression, "_objective", frozen_value)
+    with pytest.warns(ConvergenceWarning, match="stopped after 0 of max_iter=100") as record:
+        m = LogisticRegression(solver="newton-cholesky").fit(X, y)
+    assert "increasing max_iter cannot help" in str(record[0].message)
+    assert m.n_iter_[0] == 0
+
+
+def test_far_offset_features_warning_matches_how_newton_stopped():
+    # Features 1e7 away from the origin with a weak penalty: Newton's steps on the intercept
+    # change J by less than its rounding, and the line search can fail before max_iter
+    # (whether it does depends on the rounding of the platform's BLAS). Whichever way Newton
+    # stopped, the warning must name that reason.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    y = (X[:, 0] + 0.5 * rng.standard_normal(200) > 0).astype(int)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always", ConvergenceWarning)
+        m = LogisticRegression(C=1e6, solver="newton-cholesky", tol=1e-8).fit(X + 1e7, y)
+    messages = [str(w.message) for w in record if w.category is ConvergenceWarning]
+    assert len(messages) == 1
+    if m.n_iter_[0] < 100:
+        assert "line search" in messages[0] and "cannot help" in messages[0]
+    else:
+        assert "increase max_iter" in messages[0]

@@ -103,12 +103,17 @@ def sgd_updates(X, y, sample_weight, w, b, etas, order, batch_size, alpha, l1_we
     Batch :math:`k` is ``order[k * batch_size : (k + 1) * batch_size]`` and takes the step
     ``etas[k]``. ``w`` is updated in place. The loop is compiled with numba because it is
     inherently sequential (each update reads the weights the previous one wrote) and, with one
-    sample per update, a Python loop spends far more time in the interpreter than in the
-    :math:`O(d)` arithmetic of an update; compiled, it runs the same updates in the same order.
+    sample per update, a Python loop spends far more time in the interpreter (a few
+    microseconds per NumPy call) than in the :math:`O(d)` arithmetic of an update unless
+    :math:`d` is in the thousands. The prediction :math:`\vx_i^\top\vw` is ``np.dot`` on a
+    contiguous row, which numba hands to BLAS (``ddot``): a plain compiled loop would not be
+    vectorised, since without fast-math the compiler keeps the sum's order. Pass ``X`` in C
+    order (contiguous rows). It runs the same updates in the same order as the NumPy loop; only
+    the rounding of the inner products may differ.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray of shape (n_samples, n_features), C order
     y : ndarray of shape (n_samples,)
     sample_weight : ndarray of shape (n_samples,)
         Each sample's gradient is multiplied by its weight (ones: plain SGD).
@@ -138,9 +143,7 @@ def sgd_updates(X, y, sample_weight, w, b, etas, order, batch_size, alpha, l1_we
         size = min(batch_size, order.size - start)
         for m in range(size):  # residuals at the weights before this update
             i = order[start + m]
-            prediction = 0.0
-            for j in range(d):
-                prediction += X[i, j] * w[j]
+            prediction = np.dot(X[i], w)  # BLAS ddot on a contiguous row
             residual[m] = (prediction + b - y[i]) * sample_weight[i]
         gradient[:] = 0.0
         for m in range(size):
@@ -170,10 +173,14 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     r"""One pass over the data in mini-batches, in the order ``order``.
 
     For each mini-batch :math:`B` (update count :math:`t`, step :math:`\eta_t` from the
-    schedule, capped at :math:`1/L_B` with :math:`L_B = \frac{1}{|B|}\sum_{i\in B}\|\vx_i\|_2^2
-    + 1 + \alpha(1-\rho)`, {eq}`eq-linreg-sgd-curvature-bound`, an upper bound on the largest
-    eigenvalue of the batch loss's Hessian, so that no step overshoots; on standardised data the
-    cap is inactive):
+    schedule, capped at :math:`1/L_B` with
+    :math:`L_B = \frac{1}{|B|}\sum_{i\in B}\omega_i(\|\vx_i\|_2^2 + 1) + \alpha(1-\rho)`, the
+    :math:`+1` only with an intercept, {eq}`eq-linreg-sgd-curvature-bound`: an upper bound on
+    the largest eigenvalue of the batch loss's Hessian, so that no step overshoots. The cap
+    binds when :math:`\eta_t > 1/L_B`: not on standardised data with unit weights and the
+    default :math:`\eta_0 = 0.01` unless :math:`d` is in the hundreds, but as soon as
+    :math:`\omega_i(\|\vx_i\|_2^2 + 1)` is comparable to :math:`1/\eta_t`, and then the
+    iterates differ from scikit-learn's):
 
     .. math::
 
@@ -183,8 +190,9 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
         b \leftarrow b - \eta_t\tfrac{1}{|B|}\textstyle\sum_{i\in B}(\vx_i^\top\vw + b - y_i).
 
     The steps are computed here, the updates by the compiled loop :func:`sgd_updates`. With
-    sample weights :math:`\omega_i`, each sample's term in both sums is multiplied by
-    :math:`\omega_i` (scikit-learn's semantics) and so are its terms of :math:`L_B`.
+    sample weights :math:`\omega_i` (all one when ``sample_weight`` is ``None``), each sample's
+    term in both sums is multiplied by :math:`\omega_i` (scikit-learn's semantics), and so are
+    its terms of :math:`L_B`.
 
     Parameters
     ----------
@@ -221,9 +229,10 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     starts = np.arange(0, order.size, batch_size)
     sizes = np.diff(np.append(starts, order.size))
     # Every step of the epoch at once: the schedule at t+1, t+2, ..., capped at 1/L_B with
-    # L_B = sum w_i (||x_i||^2 + 1)/|B| + alpha(1-rho) >= the batch Hessian's largest
+    # L_B = sum omega_i (||x_i||^2 + 1)/|B| + alpha(1-rho) >= the batch Hessian's largest
     # eigenvalue (trace of the data part plus the penalty's eigenvalue; not the Hessian's
-    # trace), since a larger step can overshoot the batch's minimum and diverge.
+    # trace; the +1 only with an intercept), since a larger step can overshoot the batch's
+    # minimum and diverge.
     row_sq = np.einsum("ij,ij->i", X, X)[order]  # ||x_i||^2 in the visiting order
     sw_order = sw[order]
     curvature = (np.add.reduceat(sw_order * row_sq, starts) / sizes

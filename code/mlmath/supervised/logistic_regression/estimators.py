@@ -112,6 +112,41 @@ def logistic_lipschitz(X1, sample_weight, alpha, n_classes):
     return (0.25 if n_classes == 2 else 0.5) * top + alpha
 
 
+def convergence_message(solver, result, max_iter):
+    """The warning for a solver that stopped without converging, or ``None`` if it converged.
+
+    A solver stops unconverged for one of two reasons, which need different remedies. Either
+    it used all ``max_iter`` iterations, and more may help; or it stopped earlier because no
+    step along its search direction passed the line search (Newton's backtracking, or SciPy's
+    line search in L-BFGS-B), so that the objective could not be lowered verifiably at this
+    precision, and more iterations cannot help. The result tells them apart: fewer iterations
+    than ``max_iter`` and not converged is the second case.
+
+    Parameters
+    ----------
+    solver : str
+        The solver's name, for the message.
+    result : SolverResult
+        What the solver returned.
+    max_iter : int
+        The iteration limit it ran under.
+
+    Returns
+    -------
+    str or None
+    """
+    if result.converged:
+        return None
+    if result.n_iter < max_iter:
+        return (f"{solver} stopped after {result.n_iter} of max_iter={max_iter} iterations "
+                "without converging: no step along its search direction passed the line "
+                "search (the objective cannot be lowered verifiably in float64), so increasing "
+                "max_iter cannot help. Centre and scale the features (StandardScaler), lower C, "
+                "or loosen tol.")
+    return (f"{solver} did not converge in max_iter={max_iter} iterations; increase max_iter "
+            "or scale the data.")
+
+
 class LogisticRegression(ClassifierMixin, BaseEstimator):
     r"""Logistic regression: binary, or multinomial (softmax) for three classes or more.
 
@@ -218,10 +253,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         X1 = add_intercept_column(X, self.fit_intercept)
         fun, hess, null = self._objective(X1, y_enc, sw, l2, penalised=alpha > 0)
         res = self._minimise(fun, hess, null, X1, sw, l2, l1)
-        if not res.converged:
-            warnings.warn(f"{self.solver} did not converge in max_iter={self.max_iter} "
-                          "iterations; increase max_iter or scale the data.",
-                          ConvergenceWarning, stacklevel=2)
+        message = convergence_message(self.solver, res, int(self.max_iter))
+        if message is not None:
+            warnings.warn(message, ConvergenceWarning, stacklevel=2)
         self._store_coefficients(res, X.shape[1], penalised=alpha > 0)
         return self
 

@@ -43,7 +43,11 @@ def lbfgs(fun, theta0, *, tol=1e-4, max_iter=100, history=False):
     r"""Minimise ``fun`` with SciPy's L-BFGS-B, with scikit-learn's settings.
 
     Stops when the largest entry of the gradient is at most ``tol`` (SciPy's ``gtol``) or the
-    relative decrease of the objective falls below :math:`64\epsilon_{\text{mach}}`.
+    relative decrease of the objective falls below :math:`64\epsilon_{\text{mach}}`. It stops
+    unconverged after ``max_iter`` iterations, or earlier when the line search finds no step;
+    SciPy's limit on the number of evaluations is raised above what ``max_iter`` iterations can
+    use (at most about :math:`2(\text{maxls} + 1)` each), so it is never the reason, and fewer
+    than ``max_iter`` iterations without convergence always means a failed line search.
 
     Parameters
     ----------
@@ -75,14 +79,32 @@ def lbfgs(fun, theta0, *, tol=1e-4, max_iter=100, history=False):
         fun, theta0, method="L-BFGS-B", jac=True,
         callback=callback if history else None,
         options={"maxiter": max_iter, "maxls": 50, "gtol": tol,
-                 "ftol": 64 * np.finfo(float).eps},
+                 "ftol": 64 * np.finfo(float).eps, "maxfun": max(15000, 110 * max_iter)},
     )
     n_iter = min(int(res.nit), max_iter)
     return SolverResult(res.x, n_iter, bool(res.status == 0), hist)
 
 
 def _newton_direction(H, g):
-    # Cholesky when H is positive definite (the usual case); least squares otherwise.
+    r"""The Newton direction: solve :math:`\mathbf H\boldsymbol\delta = -\mathbf g`.
+
+    By a Cholesky factorisation when :math:`\mathbf H` is positive definite (the usual case);
+    when the factorisation fails (:math:`\mathbf H` singular or not numerically positive
+    definite, for instance without penalty and with collinear features) by least squares,
+    :math:`\boldsymbol\delta = -\mathbf H^{+}\mathbf g`, the minimum-norm solution, which
+    is still a direction of non-increase for a positive semidefinite :math:`\mathbf H`.
+
+    Parameters
+    ----------
+    H : ndarray of shape (n_params, n_params)
+        The (symmetric) Hessian, plus :math:`\mathbf N\mathbf N^\top` for the multinomial model.
+    g : ndarray of shape (n_params,)
+        The gradient.
+
+    Returns
+    -------
+    ndarray of shape (n_params,)
+    """
     try:
         return cholesky_newton_direction(H, g)
     except np.linalg.LinAlgError:
