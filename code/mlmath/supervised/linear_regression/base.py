@@ -50,17 +50,21 @@ def center_data(X, y, sample_weight, fit_intercept, *, order="C"):
     y_offset : float or ndarray of shape (n_targets,)
         Weighted target mean (zero without intercept).
     """
+    unit = not np.any(sample_weight != 1.0)  # the usual case: no temporary, no scaling pass
     if fit_intercept:
-        X_offset = np.average(X, axis=0, weights=sample_weight)
-        y_offset = np.average(y, axis=0, weights=sample_weight)
+        # with unit weights, the mean is np.average's weighted mean to the last bit
+        X_offset = X.mean(axis=0) if unit else np.average(X, axis=0, weights=sample_weight)
+        y_offset = y.mean(axis=0) if unit else np.average(y, axis=0, weights=sample_weight)
     else:
         X_offset = np.zeros(X.shape[1])
         y_offset = np.zeros(y.shape[1:]) if y.ndim == 2 else 0.0
-    root = np.sqrt(sample_weight)
     Xw = np.array(X, dtype=float, order=order)  # the one copy of X: O(nd) memory
     Xw -= X_offset
-    Xw *= root[:, None]
-    yw = (y - y_offset) * (root[:, None] if y.ndim == 2 else root)
+    yw = y - y_offset
+    if not unit:
+        root = np.sqrt(sample_weight)
+        Xw *= root[:, None]
+        yw = yw * (root[:, None] if y.ndim == 2 else root)
     return Xw, yw, X_offset, y_offset
 
 

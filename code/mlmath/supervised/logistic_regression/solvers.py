@@ -21,7 +21,7 @@ __all__ = ["SolverResult", "lbfgs", "newton", "fista"]
 class SolverResult(NamedTuple):
     """What a solver returns.
 
-    Attributes
+    Parameters
     ----------
     theta : ndarray of shape (n_params,)
         The last iterate.
