@@ -233,8 +233,18 @@ def test_class_weight_multiplies_sample_weight_and_checks_labels():
     root = balanced.tree_.value[0, 0] * balanced.tree_.weighted_n_node_samples[0]
     np.testing.assert_allclose(root, 400 / 3)  # every class weighs n / K in total
     assert counts.min() < counts.max()
-    with pytest.raises(ValueError, match=r"not in y: \['z'\]"):
+    # a key for a class absent from y is accepted when every class of y is named (a
+    # cross-validation fold may lack a class), as scikit-learn does
+    named = {"a": 2.0, "b": 1.0, "c": 0.5, "z": 7.0}
+    ours = DecisionTreeClassifier(max_depth=4, class_weight=named).fit(X, labels, w)
+    ref = skt.DecisionTreeClassifier(max_depth=4, class_weight=named, random_state=0)
+    ref.fit(X, labels, w)  # continuous weights: no ties between splits
+    np.testing.assert_array_equal(ours.tree_.threshold, ref.tree_.threshold)
+    with pytest.raises(InvalidParameterError, match=r"not class labels of y \(\['z'\]\)"):
         DecisionTreeClassifier(class_weight={"z": 2.0}).fit(X, labels)
+    with pytest.raises(InvalidParameterError, match=r"'class_weight\[0\]' parameter of "
+                                                    r"DecisionTreeClassifier must be a float >= 0"):
+        DecisionTreeClassifier(class_weight={0: -1.0}).fit(X, y)
 
 
 @pytest.mark.parametrize("Est", [DecisionTreeClassifier, DecisionTreeRegressor])
@@ -278,6 +288,26 @@ def test_fit_peak_memory_is_a_few_copies_of_the_data(Est, K):
     finally:
         tracemalloc.stop()
     assert peak < 8 * X.shape[0] * X.shape[1] * 4, peak / 2**20  # 8 float32 copies of X
+
+
+def test_many_classes_cost_no_samples_by_classes_array():
+    # the per-sample statistics are a class and a weight, not a one-hot (n, K) row: one binary
+    # feature, 20,000 samples, 200 classes took 3 arrays of n K float64 (32 MB each) before
+    rng = np.random.default_rng(0)
+    n, K = 20000, 200
+    X = rng.integers(0, 2, size=(n, 1)).astype(np.float32)
+    y = rng.integers(0, K, n)
+    DecisionTreeClassifier(max_depth=1).fit(X[:50], y[:50] % 2)  # first-call allocations
+    tracemalloc.start()
+    try:
+        ours = DecisionTreeClassifier(max_depth=1).fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20, peak / 2**20  # about 1.5 MB now; n K float64 is 32 MB
+    ref = skt.DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(ours.tree_.threshold, ref.tree_.threshold)
+    np.testing.assert_allclose(ours.tree_.value, ref.tree_.value, rtol=1e-12)
 
 
 @pytest.mark.parametrize("Est", [DecisionTreeClassifier, DecisionTreeRegressor])

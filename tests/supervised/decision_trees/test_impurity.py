@@ -107,7 +107,9 @@ def test_node_impurity_two_pass_is_exact_for_constant_targets():
     crit = SquaredError()
     y = np.full(7, 0.1)
     s = crit.sample_stats(y, np.ones(7))
-    imp = crit.node_impurity(s, np.array([0, 3]), np.vstack([s[:3].sum(0), s[3:].sum(0)]))
+    seg = np.array([0, 0, 0, 1, 1, 1, 1])
+    imp = crit.node_impurity(crit.sample_terms(y, np.ones(7)), np.arange(7), seg,
+                             np.vstack([s[:3].sum(0), s[3:].sum(0)]))
     assert np.all(imp < np.finfo(float).eps)
 
 

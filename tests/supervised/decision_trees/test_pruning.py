@@ -58,7 +58,7 @@ def test_pruned_tree_minimises_cost_complexity_over_all_subtrees(seed):
     X = rng.normal(size=(60, 2))
     y = (X[:, 0] + 0.8 * rng.normal(size=60) > 0).astype(int)
     crit = CRITERIA["gini"]()
-    tree = grow_tree(X, crit.sample_stats(y, np.ones(60), 2), crit, max_depth=4)
+    tree = grow_tree(X, crit.sample_terms(y, np.ones(60), 2), crit, max_depth=4)
     options = _all_prunings(tree)  # a depth-4 tree has at most a few hundred prunings
     alphas = cost_complexity_path(tree)["ccp_alphas"]
     probes = np.concatenate([(alphas[:-1] + alphas[1:]) / 2, [alphas[-1] * 1.5]])

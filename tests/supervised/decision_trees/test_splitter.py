@@ -60,14 +60,14 @@ def test_best_split_equals_exhaustive_search(name, min_samples_leaf, block_size,
         w = rng.uniform(0.2, 3.0, n)
         if crit.is_classification:
             y = rng.integers(0, 10, n)  # ten classes, some absent from some nodes
-            stats = crit.sample_stats(y, w, 10)
+            stats, terms = crit.sample_stats(y, w, 10), crit.sample_terms(y, w, 10)
         else:
             y = rng.normal(size=n)
-            stats = crit.sample_stats(y, w)
+            stats, terms = crit.sample_stats(y, w), crit.sample_terms(y, w)
         perm = rng.permutation(n)
         segments = [perm[:7], perm[7:25], perm[25:]]  # three nodes at once
         XT, order, starts, lengths = _layout(X, segments)
-        res = best_splits(XT, order, starts, lengths, stats, crit,
+        res = best_splits(XT, order, starts, lengths, terms, crit,
                           min_samples_leaf=min_samples_leaf)
         for k, idx in enumerate(segments):
             expected = _brute_force(X, y, w, idx, crit, 10, min_samples_leaf)
@@ -89,25 +89,49 @@ def test_feature_mask_is_respected_and_no_cut_gives_minus_infinity():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(30, 4))
     crit = CRITERIA["gini"]()
-    stats = crit.sample_stats(rng.integers(0, 2, 30), np.ones(30), 2)
+    terms = crit.sample_terms(rng.integers(0, 2, 30), np.ones(30), 2)
     segments = [np.arange(15), np.arange(15, 30)]
     XT, order, starts, lengths = _layout(X, segments)
     mask = np.zeros((4, 2), dtype=bool)
     mask[2, 0] = mask[3, 1] = True
-    res = best_splits(XT, order, starts, lengths, stats, crit, feature_mask=mask)
+    res = best_splits(XT, order, starts, lengths, terms, crit, feature_mask=mask)
     assert list(res.feature) == [2, 3]
-    res = best_splits(XT, order, starts, lengths, stats, crit, min_samples_leaf=8)
+    res = best_splits(XT, order, starts, lengths, terms, crit, min_samples_leaf=8)
     assert np.all(res.proxy == -np.inf)  # 15 samples cannot give two leaves of 8
 
 
 def test_constant_feature_and_near_equal_values_are_not_split():
     X = np.array([[1.0, 0.0], [1.0, 1e-8], [1.0, 2e-8], [1.0, 3.0]])
     crit = CRITERIA["gini"]()
-    stats = crit.sample_stats(np.array([0, 1, 0, 1]), np.ones(4), 2)
+    terms = crit.sample_terms(np.array([0, 1, 0, 1]), np.ones(4), 2)
     XT, order, starts, lengths = _layout(X, [np.arange(4)])
-    res = best_splits(XT, order, starts, lengths, stats, crit)
+    res = best_splits(XT, order, starts, lengths, terms, crit)
     assert res.feature[0] == 1 and res.pos[0] == 2  # only between 2e-8 and 3
     assert res.threshold[0] == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("name", ["gini", "squared_error"])
+def test_values_one_float32_step_apart_are_equal_as_in_scikit_learn(name):
+    # scikit-learn adds its float32 FEATURE_THRESHOLD = 1e-7 to float32 features in float32:
+    # 1 + 1e-7 rounds up to the next float32 after 1, so the two values count as equal (in
+    # float64, 1 + 1e-7 lies below it and they would be split)
+    from sklearn import tree as skt
+
+    from mlmath.supervised.decision_trees.estimators import (
+        DecisionTreeClassifier,
+        DecisionTreeRegressor,
+    )
+
+    a = np.float32(1.0)
+    X = np.array([[a], [np.nextafter(a, np.float32(2))]] * 2, dtype=np.float32)
+    y = np.array([0, 1, 0, 1])
+    ours, ref = ((DecisionTreeClassifier(), skt.DecisionTreeClassifier()) if name == "gini"
+                 else (DecisionTreeRegressor(), skt.DecisionTreeRegressor()))
+    assert ours.fit(X, y).tree_.node_count == ref.fit(X, y).tree_.node_count == 1
+    # three float32 steps of 6e-8 in [0.5, 1) are 1.8e-7 > 1e-7 apart: split by both
+    b = np.float32(0.7)
+    X = np.array([[b], [b + np.float32(3 * 2**-24)]], dtype=np.float32)
+    assert ours.fit(X, y[:2]).tree_.node_count == ref.fit(X, y[:2]).tree_.node_count == 3
 
 
 def test_split_threshold_is_the_midpoint_and_separates():
@@ -128,11 +152,11 @@ def test_scanning_features_in_blocks_gives_the_same_splits(monkeypatch):
     rng = np.random.default_rng(2)
     X = rng.normal(size=(80, 7))
     crit = CRITERIA["entropy"]()
-    stats = crit.sample_stats(rng.integers(0, 4, 80), rng.uniform(0.5, 2, 80), 4)
+    terms = crit.sample_terms(rng.integers(0, 4, 80), rng.uniform(0.5, 2, 80), 4)
     XT, order, starts, lengths = _layout(X, [np.arange(30), np.arange(30, 80)])
-    whole = best_splits(XT, order, starts, lengths, stats, crit)
+    whole = best_splits(XT, order, starts, lengths, terms, crit)
     monkeypatch.setattr(splitter, "BLOCK_SIZE", 2 * 80)  # two features per block
-    blocks = best_splits(XT, order, starts, lengths, stats, crit)
+    blocks = best_splits(XT, order, starts, lengths, terms, crit)
     for key in ["feature", "pos", "threshold"]:
         np.testing.assert_array_equal(getattr(whole, key), getattr(blocks, key))
     for key in ["proxy", "left", "right"]:  # cumulated over other rows: equal up to rounding

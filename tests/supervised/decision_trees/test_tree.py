@@ -11,9 +11,8 @@ from mlmath.supervised.decision_trees.tree import TREE_LEAF, grow_tree
 def _grow(X, y, name="squared_error", w=None, **kw):
     crit = CRITERIA[name]()
     w = np.ones(len(y)) if w is None else w
-    stats = (crit.sample_stats(y, w, int(y.max()) + 1) if crit.is_classification
-             else crit.sample_stats(y, w))
-    return grow_tree(X, stats, crit, **kw), stats
+    k = int(y.max()) + 1 if crit.is_classification else None
+    return grow_tree(X, crit.sample_terms(y, w, k), crit, **kw), crit.sample_stats(y, w, k)
 
 
 def test_preorder_numbering_and_sample_counts():

@@ -26,6 +26,7 @@ from mlmath.validation import (
     RealNotInt,
     check_parameter,
     check_sample_weight,
+    class_weights,
     encode_class_labels,
     validate_parameters,
 )
@@ -113,9 +114,9 @@ class BaseDecisionTree(BaseEstimator):
             if mean**2 > 100.0 * float(np.dot(sw, (y - mean) ** 2) / sw.sum()):
                 offset = mean
                 y = y - offset
-        stats = criterion.sample_stats(y, sw, n_classes)
+        terms = criterion.sample_terms(y, sw, n_classes)
         self.tree_ = grow_tree(
-            X, stats, criterion, max_depth=max_depth, min_samples_split=mss,
+            X, terms, criterion, max_depth=max_depth, min_samples_split=mss,
             min_samples_leaf=msl, min_weight_leaf=self.min_weight_fraction_leaf * sw.sum(),
             max_features=None if mf == d else mf,
             min_impurity_decrease=mid, random_state=check_random_state(self.random_state),
@@ -234,8 +235,10 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         A node splits only if the weighted impurity decrease is at least this.
     class_weight : dict, "balanced" or None, default=None
         Weight of each class, multiplying the sample weights: ``{label: weight}`` (classes not
-        named weigh 1), or "balanced", :math:`n / (K n_k)` for a class of :math:`n_k` samples,
-        so that every class has the same total weight.
+        named weigh 1; keys of labels absent from ``y`` are ignored when every class of ``y`` is
+        named, as in a cross-validation fold), or "balanced", :math:`n / (K n_k)` for a class
+        of :math:`n_k` samples (counted, not weighted), so that every class has the same total
+        count. Resolved by :func:`mlmath.validation.class_weights`.
     ccp_alpha : float, default=0.0
         Complexity parameter of minimal cost-complexity pruning (0: no pruning).
 
@@ -298,28 +301,10 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         self.n_outputs_ = 1
         sw = check_sample_weight(sample_weight, X.shape[0])
         if self.class_weight is not None:
-            sw = sw * self._class_weights(y_enc)[y_enc]
+            # the trees count samples for "balanced" (no sample_weight), as scikit-learn's
+            sw = sw * class_weights(self.class_weight, self.classes_, y_enc,
+                                    owner=type(self).__name__)[y_enc]
         return self._fit(X, y_enc, sw, n_classes=self.n_classes_)
-
-    def _class_weights(self, y_enc):
-        r"""Weight of each class: :math:`n / (K n_k)` for ``"balanced"``, else from the dict.
-
-        Parameters
-        ----------
-        y_enc : ndarray of shape (n_samples,), int
-            Encoded classes.
-
-        Returns
-        -------
-        ndarray of shape (n_classes,)
-        """
-        if isinstance(self.class_weight, str):  # "balanced": every class weighs n / K in total
-            return y_enc.size / (self.n_classes_ * np.bincount(y_enc, minlength=self.n_classes_))
-        unknown = [c for c in self.class_weight if c not in set(self.classes_.tolist())]
-        if unknown:
-            raise ValueError(f"class_weight names labels that are not in y: {unknown!r}; "
-                             f"the classes are {self.classes_.tolist()!r}.")
-        return np.array([float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()])
 
     def predict_proba(self, X):
         """Weighted class proportions in each sample's leaf.

@@ -12,10 +12,14 @@ of :mod:`mlmath.supervised.decision_trees.splitter` vectorised (the decision tre
 Every function takes statistics of shape ``(..., S)`` and works on any leading shape.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy.special import xlogy
 
 __all__ = [
+    "SampleTerms",
+    "segment_sums",
     "Criterion",
     "Gini",
     "Entropy",
@@ -25,6 +29,60 @@ __all__ = [
     "entropy_impurity",
     "squared_error_impurity",
 ]
+
+
+class SampleTerms(NamedTuple):
+    r"""The per-sample statistics of a criterion, as a few (statistic, value) terms per sample.
+
+    Sample :math:`i` adds ``vals[t, i]`` to statistic ``t`` (``cols is None``, regression: three
+    terms :math:`\omega_i, \omega_i y_i, \omega_i y_i^2`), or its weight ``vals[0, i]`` to
+    statistic ``cols[i]``, its class (classification: one term, instead of a one-hot row of
+    length :math:`K`). The dense per-sample array :meth:`Criterion.sample_stats` is never formed
+    by the growth, so that its memory and work do not grow with :math:`K`.
+
+    Parameters
+    ----------
+    cols : ndarray of shape (n_samples,), int, or None
+        Statistic that each sample's (single) term goes to; ``None``: term ``t`` goes to
+        statistic ``t``.
+    vals : ndarray of shape (r, n_samples)
+        Value of each term (``r = 1`` with ``cols``, else ``r = S``).
+    n_stats : int
+        Number ``S`` of statistics.
+    """
+
+    cols: np.ndarray
+    vals: np.ndarray
+    n_stats: int
+
+
+def segment_sums(terms, samples, seg, n_seg):
+    r"""Statistics of groups of samples: group ``g`` sums the terms of ``samples[seg == g]``.
+
+    Parameters
+    ----------
+    terms : SampleTerms
+        The per-sample statistics.
+    samples : ndarray of shape (m,), int
+        Sample indices.
+    seg : ndarray of shape (m,), int
+        Group of each entry of ``samples``, in ``[0, n_seg)``.
+    n_seg : int
+        Number of groups.
+
+    Returns
+    -------
+    ndarray of shape (n_seg, S)
+        One ``bincount`` per term: :math:`O(m + n_{\text{seg}} S)` operations, with no
+        :math:`mS` array for classification.
+    """
+    if terms.cols is None:
+        return np.column_stack([np.bincount(seg, weights=v[samples], minlength=n_seg)
+                                for v in terms.vals]).reshape(n_seg, -1)
+    S = terms.n_stats
+    flat = np.bincount(seg * S + terms.cols[samples], weights=terms.vals[0, samples],
+                       minlength=n_seg * S)
+    return flat.reshape(n_seg, S)
 
 
 def gini_impurity(counts):
@@ -110,60 +168,148 @@ class Criterion:
     proxy_columns = slice(None)  # the statistics the proxy needs
 
     def sample_stats(self, y, sample_weight, n_classes=None):
-        """Per-sample statistics, shape ``(n_samples, S)``; their sum over a node is the node's."""
+        """Per-sample statistics, dense; their sum over a node is the node's statistics.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,)
+            Encoded classes ``0, ..., K-1`` or float targets.
+        sample_weight : ndarray of shape (n_samples,)
+            Weights.
+        n_classes : int, default=None
+            Number of classes ``K`` (classification only).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, S)
+            Row ``i`` is :math:`\\omega_i\\mathbf e_{y_i}` (classification) or
+            :math:`\\omega_i(1, y_i, y_i^2)` (regression). For the chapter and the tests; the
+            growth uses the compact :meth:`sample_terms`.
+        """
         raise NotImplementedError  # pragma: no cover
 
     def weight(self, stats):
-        """Total sample weight :math:`W` of statistics ``(..., S)``."""
+        """Total sample weight :math:`W` of statistics.
+
+        Parameters
+        ----------
+        stats : ndarray of shape (..., S)
+
+        Returns
+        -------
+        ndarray of shape (...)
+        """
         raise NotImplementedError  # pragma: no cover
 
     def impurity(self, stats):
-        """Impurity :math:`i` of statistics ``(..., S)``."""
+        """Impurity :math:`i` of statistics.
+
+        Parameters
+        ----------
+        stats : ndarray of shape (..., S)
+
+        Returns
+        -------
+        ndarray of shape (...)
+        """
         raise NotImplementedError  # pragma: no cover
 
     def value(self, stats):
-        """The prediction stored in a node: class proportions ``(..., K)`` or mean ``(..., 1)``."""
+        """The prediction stored in a node: class proportions or mean target.
+
+        Parameters
+        ----------
+        stats : ndarray of shape (..., S)
+
+        Returns
+        -------
+        ndarray of shape (..., K) or (..., 1)
+        """
         raise NotImplementedError  # pragma: no cover
 
     def proxy(self, left, right):
         """Split proxy to maximise; equals :math:`-(W_L i_L + W_R i_R)` plus a node constant.
 
-        ``left`` and ``right`` hold the statistics ``proxy_columns`` on their **first** axis,
-        shape ``(S', ...)``, so that each statistic is a contiguous plane.
-        """
-        raise NotImplementedError  # pragma: no cover
-
-    def scan_terms(self, stats):
-        """The proxy statistics of every sample as a few (statistic, value) terms.
-
-        The split search sums, over blocks of samples, the statistics ``proxy_columns`` of each
-        sample. A sample's statistics are mostly zeros for classification (a one-hot row), so
-        they are passed as ``r`` terms per sample: term ``t`` adds ``vals[t, i]`` to statistic
-        ``cols[t, i]``.
-
         Parameters
         ----------
-        stats : ndarray of shape (n_samples, S)
-            Per-sample statistics from :meth:`sample_stats`.
+        left, right : ndarray of shape (S', ...)
+            The children's statistics ``proxy_columns``, on the **first** axis, so that each
+            statistic is a contiguous plane.
 
         Returns
         -------
-        cols : ndarray of shape (r, n_samples), int, or None
-            Statistic of each term; ``None`` means that term ``t`` goes to statistic ``t``.
+        ndarray of shape (...)
+        """
+        raise NotImplementedError  # pragma: no cover
+
+    def sample_terms(self, y, sample_weight, n_classes=None):
+        """Per-sample statistics as terms (:class:`SampleTerms`), what the growth consumes.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples,)
+            Encoded classes ``0, ..., K-1`` or float targets.
+        sample_weight : ndarray of shape (n_samples,)
+            Weights :math:`\\omega_i`.
+        n_classes : int, default=None
+            Number of classes ``K`` (classification only).
+
+        Returns
+        -------
+        SampleTerms
+        """
+        vals = np.ascontiguousarray(self.sample_stats(y, sample_weight, n_classes).T)
+        return SampleTerms(None, vals, vals.shape[0])
+
+    def proxy_terms(self, terms):
+        """The terms of the proxy statistics ``proxy_columns`` only, for the split scan.
+
+        Parameters
+        ----------
+        terms : SampleTerms
+            From :meth:`sample_terms`.
+
+        Returns
+        -------
+        cols : ndarray of shape (n_samples,), int, or None
         vals : ndarray of shape (r, n_samples)
-            Value of each term.
         n_stats : int
             Number :math:`S'` of proxy statistics.
         """
-        vals = np.ascontiguousarray(stats[:, self.proxy_columns].T)
+        vals = terms.vals[self.proxy_columns]
         return None, vals, vals.shape[0]
 
-    def node_impurity(self, sorted_stats, starts, node_stats):
-        """Impurity of the segments ``[starts[k], starts[k+1])`` of ``sorted_stats`` (n, S)."""
+    def node_impurity(self, terms, samples, seg, node_stats):
+        """Impurity of groups of samples (the nodes of a level).
+
+        Parameters
+        ----------
+        terms : SampleTerms
+            The per-sample statistics.
+        samples : ndarray of shape (m,), int
+            The nodes' samples, node after node.
+        seg : ndarray of shape (m,), int
+            Node of each entry of ``samples``.
+        node_stats : ndarray of shape (n_nodes, S)
+            The nodes' statistics (:func:`segment_sums`).
+
+        Returns
+        -------
+        ndarray of shape (n_nodes,)
+        """
         return self.impurity(node_stats)
 
     def weighted_impurity(self, stats):
-        """:math:`W\\,i`, the weight times the impurity."""
+        """:math:`W\\,i`, the weight times the impurity.
+
+        Parameters
+        ----------
+        stats : ndarray of shape (..., S)
+
+        Returns
+        -------
+        ndarray of shape (...)
+        """
         return self.weight(stats) * self.impurity(stats)
 
 
@@ -198,10 +344,13 @@ class _ClassCounts(Criterion):
     def value(self, stats):
         return stats / stats.sum(axis=-1, keepdims=True)
 
-    def scan_terms(self, stats):
-        # one term per sample, its weight on its class: the scan's cost does not grow with K
-        cls = np.argmax(stats, axis=1)
-        return cls[None, :], stats[np.arange(stats.shape[0]), cls][None, :], stats.shape[1]
+    def sample_terms(self, y, sample_weight, n_classes=None):
+        # one term per sample, its weight on its class: no (n, K) array, whatever K
+        w = np.asarray(sample_weight, dtype=np.float64)
+        return SampleTerms(np.asarray(y, dtype=np.intp), w[None, :], int(n_classes))
+
+    def proxy_terms(self, terms):
+        return terms.cols, terms.vals, terms.n_stats  # the proxy needs all K counts
 
 
 class Gini(_ClassCounts):
@@ -270,20 +419,26 @@ class SquaredError(Criterion):
     def value(self, stats):
         return stats[..., 1:2] / stats[..., 0:1]
 
-    def node_impurity(self, sorted_stats, starts, node_stats):
+    def node_impurity(self, terms, samples, seg, node_stats):
         # two passes (mean, then mean squared deviation): exact zero for a constant target,
         # where S2/W - (S1/W)^2 would leave rounding noise
-        w = sorted_stats[:, 0]
-        y = sorted_stats[:, 1] / w
+        w = terms.vals[0, samples]
+        y = terms.vals[1, samples] / w
         mean = node_stats[:, 1] / node_stats[:, 0]
-        seg = np.repeat(np.arange(starts.size), np.diff(np.append(starts, w.size)))
-        dev = np.add.reduceat(w * (y - mean[seg]) ** 2, starts)
+        dev = np.bincount(seg, weights=w * (y - mean[seg]) ** 2, minlength=node_stats.shape[0])
         return dev / node_stats[:, 0]
 
     def proxy(self, left, right):
         with np.errstate(invalid="ignore", divide="ignore"):
             return left[1] ** 2 / left[0] + right[1] ** 2 / right[0]
 
+
+# the subclasses' methods implement the contracts documented on Criterion
+for _cls in (_ClassCounts, Gini, Entropy, SquaredError):
+    for _name, _member in vars(_cls).items():
+        if callable(_member) and not _name.startswith("_") and not _member.__doc__:
+            _member.__doc__ = getattr(Criterion, _name).__doc__
+del _cls, _name, _member
 
 CRITERIA = {
     "gini": Gini,

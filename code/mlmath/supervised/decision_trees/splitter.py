@@ -8,19 +8,23 @@ allowed cuts (one ``bincount`` per row of terms, whatever the number of classes)
 cumulative sum over the blocks then gives, for every feature and every allowed cut at once, the
 statistics of the left child (the decision trees chapter, {eq}`eq-tree-cumsum-stats`); the right
 child's follow by subtraction, and the criterion's proxy scores all candidates in one array
-expression.
+expression. The per-sample statistics come as :class:`~.impurity.SampleTerms` (a class and a
+weight per sample for classification), so no array of ``m`` rows by ``K`` classes is formed.
 """
 
 from typing import NamedTuple
 
 import numpy as np
 
+from mlmath.supervised.decision_trees.impurity import segment_sums
+
 __all__ = ["FEATURE_THRESHOLD", "BestSplits", "segment_ids", "row_blocks", "best_splits",
            "split_threshold"]
 
 # Two values closer than this are treated as equal (no threshold between them), as in
-# scikit-learn's splitter (a float64 constant, so that float32 features are compared in float64).
-FEATURE_THRESHOLD = np.float64(1e-7)
+# scikit-learn's splitter, where it is a float32 constant added to float32 features: the sum is
+# rounded to float32, so values one float32 step apart in [1, 2) (1.2e-7) count as equal too.
+FEATURE_THRESHOLD = np.float32(1e-7)
 # Largest number of columns (features x samples) scanned at once: the temporaries of the scan
 # take about a hundred bytes per column, so a block stays below a megabyte, and below four times
 # the number of samples (scikit-learn's own memory is O(n)); the features are scanned a few rows
@@ -50,7 +54,7 @@ def row_blocks(d, m, max_columns):
 class BestSplits(NamedTuple):
     """The best split of every segment, as found by :func:`best_splits`.
 
-    Attributes
+    Parameters
     ----------
     feature : ndarray of shape (n_segments,), int
         Feature of the split.
@@ -114,7 +118,7 @@ def _cumulative_stats(o, bound, cols, vals, n_stats):
     bound : ndarray of shape (b * m,), bool
         Block ends (allowed cuts and segment ends), row after row.
     cols, vals, n_stats
-        The terms of :meth:`Criterion.scan_terms`.
+        The proxy terms of :meth:`Criterion.proxy_terms`.
 
     Returns
     -------
@@ -126,9 +130,9 @@ def _cumulative_stats(o, bound, cols, vals, n_stats):
     Notes
     -----
     One term per statistic (regression, two statistics): one cumulative sum per statistic along
-    the rows, read at the block ends. One-hot terms (classification, ``K`` statistics): the
-    statistics of each block come from one ``bincount`` over the samples, whatever ``K``, and
-    are cumulated over the blocks only, so the ``K``-fold work is per allowed cut, not per
+    the rows, read at the block ends. Classification (one term per sample, its weight on its
+    class): the statistics of each block come from one ``bincount`` over the samples, whatever
+    ``K``, and are cumulated over the blocks only, so the ``K``-fold work is per block, not per
     sample.
     """
     if cols is None:
@@ -137,28 +141,27 @@ def _cumulative_stats(o, bound, cols, vals, n_stats):
     block = np.cumsum(bound) - bound  # block of every column
     n_blocks = int(block[-1]) + 1
     o = o.ravel()
-    sums = np.zeros(n_stats * n_blocks)
-    for col, val in zip(cols, vals):  # one term per sample for classification
-        sums += np.bincount(col[o] * n_blocks + block, weights=val[o],
-                            minlength=n_stats * n_blocks)
+    sums = np.bincount(cols[o] * n_blocks + block, weights=vals[0, o],
+                       minlength=n_stats * n_blocks)
     return np.cumsum(sums.reshape(n_stats, n_blocks), axis=1), False
 
 
-def best_splits(XT, order, starts, lengths, sample_stats, criterion, *,
+def best_splits(XT, order, starts, lengths, terms, criterion, *,
                 min_samples_leaf=1, min_weight_leaf=0.0, feature_mask=None):
     r"""Best split of every segment over all features and thresholds.
 
     Parameters
     ----------
     XT : ndarray of shape (d, n_samples)
-        The features, one row per feature (float32 or float64).
+        The features, one row per feature (float32, as the estimators pass them, or float64).
     order : ndarray of shape (d, m), int
         Sample indices, sorted by each feature within each segment.
     starts, lengths : ndarray of shape (n_segments,)
         Column range of each segment (contiguous, in order, covering ``[0, m)``).
-    sample_stats : ndarray of shape (n_samples, S)
-        Per-sample sufficient statistics of ``criterion``; only the proxy statistics
-        (:meth:`Criterion.scan_terms`) enter the scan over all cuts.
+    terms : SampleTerms
+        Per-sample sufficient statistics of ``criterion``
+        (:meth:`Criterion.sample_terms`); only the proxy statistics
+        (:meth:`Criterion.proxy_terms`) enter the scan over all cuts.
     criterion : Criterion
         The split criterion.
     min_samples_leaf : int, default=1
@@ -177,8 +180,9 @@ def best_splits(XT, order, starts, lengths, sample_stats, criterion, *,
     Notes
     -----
     Implements {eq}`eq-tree-cumsum-stats` and {prf:ref}`alg-tree-split-search` of the decision
-    trees chapter: :math:`O(dm)` time for the block sums, plus :math:`O(S)` per allowed cut,
-    in temporaries of at most ``BLOCK_SIZE`` columns.
+    trees chapter: :math:`O(dm)` time for the block sums, plus :math:`O(S)` per block, plus
+    :math:`O(m + S)` per segment for the chosen children's statistics, in temporaries of at
+    most ``max(BLOCK_SIZE, m)`` columns.
     """
     d, m = order.shape
     n_seg = starts.size
@@ -190,14 +194,16 @@ def best_splits(XT, order, starts, lengths, sample_stats, criterion, *,
     size_ok = (q - starts[seg] + 1 >= min_samples_leaf) & (ends[seg] - 1 - q >= min_samples_leaf)
     last = np.zeros(m, dtype=bool)
     last[ends - 1] = True
-    cols, vals, n_stats = criterion.scan_terms(sample_stats)
+    cols, vals, n_stats = criterion.proxy_terms(terms)
     seg_max = np.empty((d, n_seg))  # best proxy of every (feature, segment)
     seg_pos = np.empty((d, n_seg), dtype=np.intp)  # and its first column
     for rows in row_blocks(d, m, min(BLOCK_SIZE, 4 * XT.shape[1])):
         o = order[rows]  # (b, m)
         b = o.shape[0]
         x = np.take_along_axis(XT[rows], o, axis=1)
-        # allowed cuts: between two distinct values, with enough samples on both sides
+        # allowed cuts: between two distinct values, with enough samples on both sides; the
+        # comparison is made in the features' precision (float32 from the estimators, as in
+        # scikit-learn)
         cut = np.zeros((b, m), dtype=bool)
         cut[:, :-1] = x[:, 1:] > x[:, :-1] + FEATURE_THRESHOLD
         del x
@@ -244,17 +250,16 @@ def best_splits(XT, order, starts, lengths, sample_stats, criterion, *,
     lo = XT[feature, order[feature, pos]].astype(np.float64)
     hi = XT[feature, order[feature, np.minimum(pos + 1, m - 1)]].astype(np.float64)
 
-    # all statistics of the chosen children, from the chosen feature's row only: O(m S)
-    full = np.cumsum(sample_stats[order[feature[seg], q]], axis=0)  # (m, S)
-    full_before = np.zeros((n_seg, full.shape[1]))
-    nz = starts > 0
-    full_before[nz] = full[starts[nz] - 1]
-    left_best = full[pos] - full_before
+    # all statistics of the chosen children (the regression scan lacks S_2): one bincount over
+    # the chosen feature's row, each sample counted in its segment's left or right half,
+    # O(m + n_seg S) with no (m, S) array
+    side = 2 * seg + (q > pos[seg])
+    children = segment_sums(terms, order[feature[seg], q], side, 2 * n_seg)  # (2 n_seg, S)
     return BestSplits(
         feature=feature,
         pos=pos,
         proxy=best,
-        left=left_best,
-        right=full[ends - 1] - full_before - left_best,
+        left=children[0::2],
+        right=children[1::2],
         threshold=split_threshold(lo, hi),
     )

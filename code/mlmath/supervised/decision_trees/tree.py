@@ -17,8 +17,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from mlmath.supervised.decision_trees.impurity import segment_sums
 from mlmath.supervised.decision_trees.splitter import (
     BLOCK_SIZE,
+    FEATURE_THRESHOLD,
     best_splits,
     row_blocks,
     segment_ids,
@@ -107,7 +109,16 @@ class Tree:
         return node
 
     def predict(self, X):
-        """Stored value of each sample's leaf, shape ``(n_samples, 1, n_values)``."""
+        """Stored value of each sample's leaf.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 1, n_values)
+        """
         return self.value[self.apply(X)]
 
     def decision_path(self, X):
@@ -153,6 +164,11 @@ class Tree:
 
     def compute_feature_importances(self, normalize=True):
         """Mean decrease in impurity (MDI) of every feature.
+
+        Parameters
+        ----------
+        normalize : bool, default=True
+            Divide by the sum, so that the importances add up to one (unless all are zero).
 
         Returns
         -------
@@ -283,9 +299,9 @@ def _draw_features(XT, front, max_features, rng):
     """Random features per segment: ``max_features`` of them, plus one non-constant if needed."""
     d = XT.shape[0]
     ends = front.starts + front.lengths
-    first = np.take_along_axis(XT, front.order[:, front.starts], axis=1).astype(np.float64)
+    first = np.take_along_axis(XT, front.order[:, front.starts], axis=1)
     last = np.take_along_axis(XT, front.order[:, ends - 1], axis=1)
-    constant = last <= first + 1e-7  # (d, n_seg)
+    constant = last <= first + FEATURE_THRESHOLD  # (d, n_seg), in float32 as scikit-learn
     rank = np.argsort(np.argsort(rng.random_sample((front.starts.size, d)), axis=1), axis=1).T
     mask = rank < max_features  # (d, n_seg)
     none_usable = ~np.any(mask & ~constant, axis=0)
@@ -297,7 +313,7 @@ def _draw_features(XT, front, max_features, rng):
     return mask
 
 
-def grow_tree(X, sample_stats, criterion, *, max_depth=None, min_samples_split=2,
+def grow_tree(X, terms, criterion, *, max_depth=None, min_samples_split=2,
               min_samples_leaf=1, min_weight_leaf=0.0, max_features=None,
               min_impurity_decrease=0.0, random_state=None):
     r"""Grow a CART tree level by level.
@@ -307,8 +323,9 @@ def grow_tree(X, sample_stats, criterion, *, max_depth=None, min_samples_split=2
     X : ndarray of shape (n_samples, n_features)
         Features (the estimators pass float32 values, as scikit-learn, in Fortran order so that
         each feature is contiguous).
-    sample_stats : ndarray of shape (n_samples, S)
-        Per-sample sufficient statistics of ``criterion`` (weights folded in).
+    terms : SampleTerms
+        Per-sample sufficient statistics of ``criterion`` (weights folded in), from
+        :meth:`Criterion.sample_terms`.
     criterion : Criterion
         The split criterion.
     max_depth : int or None
@@ -346,15 +363,14 @@ def grow_tree(X, sample_stats, criterion, *, max_depth=None, min_samples_split=2
     front = Frontier(order, starts=np.array([0]), lengths=np.array([n]), ids=np.array([0]))
     del order
     next_id, depth = 1, 0
-    total_weight = criterion.weight(sample_stats.sum(axis=0))
+    total_weight = criterion.weight(segment_sums(terms, np.arange(n), np.zeros(n, np.intp), 1))[0]
     nodes, splits = [], []  # one NodeRecord and one SplitRecord per level
 
     while front.ids.size:
-        sorted_stats = sample_stats[front.order[0]]
-        stats = np.add.reduceat(sorted_stats, front.starts, axis=0)  # (n_nodes, S)
+        samples, seg = front.order[0], segment_ids(front.lengths)
+        stats = segment_sums(terms, samples, seg, front.ids.size)  # (n_nodes, S): bincounts
         front = front._replace(
-            stats=stats, impurity=criterion.node_impurity(sorted_stats, front.starts, stats))
-        del sorted_stats
+            stats=stats, impurity=criterion.node_impurity(terms, samples, seg, stats))
         nodes.append(NodeRecord(front.ids, front.stats, front.impurity, front.lengths))
         can = ((depth < max_depth) & (front.lengths >= min_samples_split)
                & (front.lengths >= 2 * min_samples_leaf) & (front.impurity > EPSILON)
@@ -365,7 +381,7 @@ def grow_tree(X, sample_stats, criterion, *, max_depth=None, min_samples_split=2
         mask = None
         if max_features is not None and max_features < d:
             mask = _draw_features(XT, front, max_features, random_state)
-        best = best_splits(XT, front.order, front.starts, front.lengths, sample_stats,
+        best = best_splits(XT, front.order, front.starts, front.lengths, terms,
                            criterion, min_samples_leaf=min_samples_leaf,
                            min_weight_leaf=min_weight_leaf, feature_mask=mask)
         children = criterion.weighted_impurity(best.left) + criterion.weighted_impurity(best.right)

@@ -408,9 +408,10 @@ def kneighbors_brute(X, Z, n_neighbors, *, metric="euclidean", p=2.0, working_me
         Only when ``return_distance``; increasing along each row.
     ind : ndarray of shape (n_queries, n_neighbors)
         Indices into ``Z``, ordered by (distance, index). Among points tied at the
-        ``n_neighbors``-th (reduced) distance, those of smallest index enter; a query's
-        neighbours do not depend on the other queries, except, for ``p = 2``, through the
-        rounding of the matrix product of its chunk.
+        ``n_neighbors``-th computed (reduced) distance, those of smallest index enter; a
+        query's neighbours do not depend on the other queries, except, for ``p = 2``, through
+        the rounding of the matrix product of its chunk, which can separate two copies of one
+        point and so decide which of tied points enter.
 
     Notes
     -----

@@ -284,8 +284,8 @@ class SGDRegressor(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     is capped at :math:`1/L_B`, the inverse of a bound on the curvature of the batch's loss
     (see :func:`mlmath.supervised.linear_regression.sgd.sgd_epoch`), so SGD cannot diverge on badly
     scaled features or large sample weights. On standardised features with unit weights the
-    cap binds only when :math:`d` is in the hundreds (at the default ``eta0``); where it binds,
-    the iterates differ from scikit-learn's.
+    cap binds only on samples with :math:`\|x_i\|^2 + 1 > 1/\eta_0` (at the default ``eta0``,
+    from about :math:`d = 70`); where it binds, the iterates differ from scikit-learn's.
 
     Parameters
     ----------

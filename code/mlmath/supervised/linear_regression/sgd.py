@@ -178,7 +178,7 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     :math:`+1` only with an intercept, {eq}`eq-linreg-sgd-curvature-bound`: an upper bound on
     the largest eigenvalue of the batch loss's Hessian, so that no step overshoots. The cap
     binds when :math:`\eta_t > 1/L_B`: not on standardised data with unit weights and the
-    default :math:`\eta_0 = 0.01` unless :math:`d` is in the hundreds, but as soon as
+    default :math:`\eta_0 = 0.01` until :math:`d` approaches 100 (from about 70), but as soon as
     :math:`\omega_i(\|\vx_i\|_2^2 + 1)` is comparable to :math:`1/\eta_t`, and then the
     iterates differ from scikit-learn's):
 

@@ -325,9 +325,10 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         Newton's method). ``"auto"`` chooses as scikit-learn does, the primal when
         ``n_samples >= n_features`` and the loss allows it, else the dual; but it also solves
         the squared hinge in the primal when ``n_features <= 100``, where a Newton step costs
-        little and the method is deterministic (so that ``sample_weight`` and repeated samples
-        give the same model). Newton's method stops by the rule given under ``tol``, not at the
-        minimiser to rounding. The hinge loss is solved in the dual only.
+        little and its steps depend only on the objective and the tolerance (so that
+        ``sample_weight`` and repeated samples give the same model; the dual's updates depend
+        on the order of the samples it visits). Newton's method stops by the rule given under
+        ``tol``, not at the minimiser to rounding. The hinge loss is solved in the dual only.
     tol : float, default=1e-4
         Stopping tolerance, as liblinear uses it. In the primal (Newton), relative: stop when
         ``||grad|| <= tol * min(n_pos, n_neg) / n * ||grad(0)||``, with ``n_pos`` and ``n_neg``
