@@ -527,8 +527,8 @@ def check_squares_representable(X, *, p=2.0, underflow=True, alternative=None):
     Estimators that square the data (normal equations, ridge, gradient descent, coordinate
     descent, the linear SVM and logistic regression solvers, Euclidean distances) would silently
     return zeros, NaN or arbitrary neighbours on such data; the check is one pass over ``X``,
-    :math:`O(nd)`, done before any long computation, in blocks of rows whose temporaries take
-    1 MiB at most.
+    :math:`O(nd)`, done before any long computation; its temporaries take 1 MiB at most (none
+    for ``p = 2``).
 
     Parameters
     ----------
@@ -551,22 +551,25 @@ def check_squares_representable(X, *, p=2.0, underflow=True, alternative=None):
     p = float(p)
     if math.isinf(p):
         return X
-    # row blocks of at most 2**16 entries, so that the temporaries (|x|^p, the nonzero marks)
-    # have a fixed size (1 MiB at most) however many rows X has
+    # For p = 2, einsum sums the squares with no temporary; other powers go through row blocks
+    # of at most 2**16 entries, so that |x|^p takes 1 MiB at most however many rows X has.
     step = max(1, 2**16 // max(X.shape[1], 1))
-    col = np.zeros(X.shape[1])
-    nonzero = np.zeros(X.shape[1], dtype=bool)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        for a in range(0, X.shape[0], step):
-            block = X[a:a + step]
-            if p == 2.0:
-                col += np.einsum("ij,ij->j", block, block)
-            elif p == 1.0:
-                col += np.abs(block).sum(axis=0)
-            else:
-                col += (np.abs(block) ** p).sum(axis=0)
-            if underflow:
-                nonzero |= np.any(block != 0, axis=0)
+        if p == 2.0:
+            col = np.einsum("ij,ij->j", X, X)
+        else:
+            col = np.zeros(X.shape[1])
+            for a in range(0, X.shape[0], step):
+                block = np.abs(X[a:a + step])
+                col += block.sum(axis=0) if p == 1.0 else (block ** p).sum(axis=0)
+    # a column can only underflow where its sum is below the smallest normal number: look for
+    # nonzero entries in those columns alone (usually there are none), in row blocks again
+    small = np.flatnonzero(col < np.finfo(np.float64).tiny) if underflow else np.empty(0, int)
+    nonzero = np.zeros(small.size, dtype=bool)
+    if small.size:
+        rows = max(1, 2**16 // small.size)
+        for a in range(0, X.shape[0], rows):
+            nonzero |= np.any(X[a:a + rows][:, small] != 0, axis=0)
     what = "squared norms" if p == 2.0 else f"sums of |x|^{p:g}"
     verb = "square" if p == 2.0 else f"raise to the power {p:g}"
     remedy = "rescale the features, e.g. with sklearn.preprocessing.StandardScaler"
@@ -578,13 +581,11 @@ def check_squares_representable(X, *, p=2.0, underflow=True, alternative=None):
             f"The {what} of some features (columns {bad}) overflow float64 (values above "
             f"~1e{int(308 // p)}), which would make the result meaningless: {remedy}."
         )
-    if underflow:
-        tiny = (col < np.finfo(np.float64).tiny) & nonzero
-        if np.any(tiny):
-            bad = np.flatnonzero(tiny)[:5].tolist()
-            raise ValueError(
-                f"Some features (columns {bad}) are too small to {verb} in float64 (values "
-                f"below ~1e-{int(308 // p)}: their {what} underflow), which would make the "
-                f"result meaningless: {remedy}."
-            )
+    if np.any(nonzero):
+        bad = small[nonzero][:5].tolist()
+        raise ValueError(
+            f"Some features (columns {bad}) are too small to {verb} in float64 (values "
+            f"below ~1e-{int(308 // p)}: their {what} underflow), which would make the "
+            f"result meaningless: {remedy}."
+        )
     return X
