@@ -303,3 +303,66 @@ def test_compiled_sweep_handles_single_row_or_column_and_long_columns(shape):
         python_sweep(X, r_ref, w_ref, col_sq, 0.01, 0.02, range(d))
     np.testing.assert_allclose(w, w_ref, rtol=1e-11, atol=1e-14)
     np.testing.assert_allclose(r, r_ref, rtol=1e-11, atol=1e-11)
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.5])
+def test_gap_is_evaluated_only_after_settled_sweeps_and_matches_sklearn(rho, monkeypatch):
+    # scikit-learn's cheap pre-test: the gap (as costly as a sweep) is evaluated only after a
+    # full sweep in which no weight moved by more than tol times the largest |w_j|. With every
+    # weight active the sweeps are scikit-learn's, so the stopping sweep and the weights agree.
+    from mlmath.supervised.linear_regression import coordinate_descent as cd
+
+    evaluations = []
+
+    def counting_gap(*args, **kwargs):
+        evaluations.append(1)
+        return duality_gap(*args, **kwargs)
+
+    monkeypatch.setattr(cd, "duality_gap", counting_gap)
+    X, y, _ = make_linear_regression(1000, 20, noise=1.0, correlation=0.3, random_state=0)
+    X, y = X - X.mean(0), y - y.mean()
+    w, gap, n_iter = cd.enet_coordinate_descent(X, y, 0.01, rho)
+    ref = sk.ElasticNet(alpha=0.01, l1_ratio=rho, fit_intercept=False).fit(X, y)
+    assert np.count_nonzero(w) == 20 and n_iter > 20
+    assert len(evaluations) <= 3  # at the start and after the settled sweep(s), not 1 per sweep
+    assert gap <= 1e-4 * (y @ y) / 1000  # still certified by the gap
+    assert gap == pytest.approx(duality_gap(X, y, w, 0.01, rho), rel=1e-12)
+    assert n_iter == ref.n_iter_
+    np.testing.assert_allclose(w, ref.coef_, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("max_iter", range(1, 13))
+def test_gap_is_evaluated_after_the_last_sweep_whatever_its_kind(max_iter):
+    # When max_iter ends the loop, the last sweep may be a full sweep or one of the active set,
+    # and the cheap test may have failed: the returned gap is still the gap at the returned w,
+    # and the warning reports it.
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40, 120))
+    y = X[:, :5] @ rng.standard_normal(5) + 0.3 * rng.standard_normal(40)
+    X, y = X - X.mean(0), y - y.mean()
+    with pytest.warns(ConvergenceWarning, match="duality gap"):
+        w, gap, n_iter = enet_coordinate_descent(X, y, 0.02 * alpha_max(X, y), max_iter=max_iter,
+                                                 tol=1e-14)
+    assert n_iter == max_iter
+    assert gap == pytest.approx(duality_gap(X, y, w, 0.02 * alpha_max(X, y)), rel=1e-12)
+
+
+def test_stopping_point_is_certified_on_many_problems():
+    # The pre-test decides only when to look at the gap: every fit that does not warn returns
+    # a gap below tol * ||y||^2 / n, and the same objective as scikit-learn to that accuracy.
+    rng = np.random.default_rng(4)
+    for _ in range(15):
+        n, d = rng.integers(10, 80), rng.integers(2, 120)
+        X = rng.standard_normal((n, d)) * rng.uniform(0.1, 10, d)
+        y = X[:, : min(d, 4)] @ rng.standard_normal(min(d, 4)) + rng.standard_normal(n)
+        X, y = X - X.mean(0), y - y.mean()
+        rho, tol = rng.choice([1.0, 0.5, 0.1]), 10.0 ** rng.integers(-8, -3)
+        alpha = rng.uniform(0.01, 0.5) * alpha_max(X, y, rho)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            w, gap, _ = enet_coordinate_descent(X, y, alpha, rho, tol=tol, max_iter=100_000)
+        assert gap <= tol * (y @ y) / n
+        ref = sk.ElasticNet(alpha=alpha, l1_ratio=rho, fit_intercept=False, tol=1e-12,
+                            max_iter=100_000).fit(X, y)
+        p_ref = objective(X, y, ref.coef_, alpha, rho)
+        assert objective(X, y, w, alpha, rho) - p_ref <= tol * (y @ y) / n + 1e-12 * abs(p_ref)
