@@ -120,6 +120,30 @@ def test_string_labels_and_probabilities():
     np.testing.assert_array_equal(clf.predict(X), clf.classes_[np.argmax(proba, axis=1)])
 
 
+def test_predictions_are_the_leaf_proportions_and_means():
+    # predict_proba reads the leaf's row of tree_.value (normalised once, in fit), predict its
+    # largest entry, per sample for fewer samples than nodes and per node otherwise
+    X, y = _tie_free_classification(400, 4, 3)
+    labels = np.array(["a", "b", "c"])[y]
+    clf = DecisionTreeClassifier(max_depth=4).fit(X, labels)
+    leaf = clf.apply(X)
+    proba = clf.predict_proba(X)
+    for t in np.unique(leaf):
+        counts = np.array([np.sum(labels[leaf == t] == c) for c in clf.classes_])
+        np.testing.assert_allclose(proba[leaf == t],
+                                   np.broadcast_to(counts / counts.sum(), (sum(leaf == t), 3)))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-15)
+    assert 3 < clf.tree_.node_count <= 400  # both ways of predict below
+    for Z in (X[:3], X):
+        np.testing.assert_array_equal(
+            clf.predict(Z), clf.classes_[np.argmax(clf.predict_proba(Z), axis=1)])
+    reg = DecisionTreeRegressor(max_depth=4).fit(X, X[:, 0])
+    leaf = reg.apply(X)
+    np.testing.assert_array_equal(reg.predict(X), reg.tree_.value[leaf, 0, 0])
+    for t in np.unique(leaf):
+        assert reg.predict(X[leaf == t][:1])[0] == pytest.approx(X[leaf == t, 0].mean())
+
+
 def test_leaf_values_can_be_overwritten_for_boosting():
     rng = np.random.default_rng(10)
     X = rng.normal(size=(200, 3))

@@ -143,7 +143,8 @@ class BaseDecisionTree(BaseEstimator):
         X_leaves : ndarray of shape (n_samples,)
             Node ids of ``tree_`` (preorder, as scikit-learn).
         """
-        return self.tree_.apply(self._validate_X_predict(X))
+        X = self._validate_X_predict(X)  # first: an unfitted estimator has no tree_
+        return self.tree_.apply(X)
 
     def decision_path(self, X):
         """Node indicator matrix: entry ``(i, t)`` is 1 when sample ``i`` passes node ``t``.
@@ -304,10 +305,15 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
             # the trees count samples for "balanced" (no sample_weight), as scikit-learn's
             sw = sw * class_weights(self.class_weight, self.classes_, y_enc,
                                     owner=type(self).__name__)[y_enc]
-        return self._fit(X, y_enc, sw, n_classes=self.n_classes_)
+        self._fit(X, y_enc, sw, n_classes=self.n_classes_)
+        # the node values are class proportions; as scikit-learn's predict_proba does on every
+        # call, divide them once more by their sum, here once per node rather than per sample
+        value = self.tree_.value
+        value /= value.sum(axis=-1, keepdims=True)
+        return self
 
     def predict_proba(self, X):
-        """Weighted class proportions in each sample's leaf.
+        """Weighted class proportions in each sample's leaf (its row of ``tree_.value``).
 
         Parameters
         ----------
@@ -317,9 +323,9 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        X = self._validate_X_predict(X)
-        proba = self.tree_.predict(X)[:, 0, :]
-        return proba / proba.sum(axis=1, keepdims=True)
+        leaf = self.apply(X)
+        # np.take copies whole rows, several times faster than fancy indexing here
+        return np.take(self.tree_.value[:, 0, :], leaf, axis=0)  # rows normalised in fit
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba` (``-inf`` for classes absent from the leaf).
@@ -347,8 +353,11 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        leaf = self.apply(X)
+        value = self.tree_.value[:, 0, :]
+        if leaf.size < self.tree_.node_count:  # fewer samples than nodes: per sample
+            return self.classes_[np.argmax(np.take(value, leaf, axis=0), axis=1)]
+        return self.classes_[np.argmax(value, axis=1)[leaf]]  # once per node
 
 
 class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
@@ -423,5 +432,5 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         -------
         ndarray of shape (n_samples,)
         """
-        X = self._validate_X_predict(X)
-        return self.tree_.predict(X)[:, 0, 0]
+        leaf = self.apply(X)
+        return self.tree_.value[:, 0, 0][leaf]

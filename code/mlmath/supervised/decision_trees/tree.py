@@ -33,8 +33,20 @@ TREE_UNDEFINED = -2
 EPSILON = np.finfo(np.float64).eps
 
 
+class WalkTables(NamedTuple):
+    """The node arrays that :meth:`Tree.apply` reads, indexed by ``2 * node (+ 1)``."""
+
+    child: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    is_leaf: np.ndarray
+
+
 class Tree:
     """A fitted binary tree as flat NumPy arrays.
+
+    The structure (children, features, thresholds) must not change after construction: the
+    counts below and the tables of :meth:`apply` are derived from it once; ``value`` may.
 
     Parameters
     ----------
@@ -68,6 +80,7 @@ class Tree:
         self.node_count = children_left.size
         self.n_leaves = int(np.count_nonzero(children_left == TREE_LEAF))
         self.max_depth = int(self.node_depth().max())
+        self._walks = {}  # the tables of apply, per threshold type (walk_tables)
 
     def node_depth(self):
         """Depth of every node (root 0), shape ``(node_count,)``."""
@@ -96,17 +109,69 @@ class Tree:
         Notes
         -----
         Implements the prediction rule {eq}`eq-tree-predictor` of the decision trees chapter in
-        :math:`O(n\\,\\text{depth})` time.
+        :math:`O(n\\,\\text{depth})` time. A sample's state is twice its node, so that
+        ``state + go_left`` indexes the child table of :meth:`walk_tables`, in which a leaf is its
+        own child: a sample that has reached its leaf stays there, and the finished samples are
+        dropped only every four levels, once at least half of those still walking have
+        finished.
         """
-        node = np.zeros(X.shape[0], dtype=np.intp)
-        active = np.arange(X.shape[0])
-        while active.size:
-            at = node[active]
-            internal = self.children_left[at] != TREE_LEAF
-            active, at = active[internal], at[internal]
-            go_left = X[active, self.feature[at]] <= self.threshold[at]
-            node[active] = np.where(go_left, self.children_left[at], self.children_right[at])
-        return node
+        X = np.ascontiguousarray(X)
+        walk = self.walk_tables(X.dtype)
+        n = X.shape[0]
+        flat = X.ravel()  # x_ij is flat[i * n_features + j]
+        rows = np.arange(n)  # the samples still walking,
+        start = rows * X.shape[1]  # where their features start in flat,
+        state = np.zeros(n, dtype=np.intp)  # and twice their current node
+        leaf = np.empty(n, dtype=np.intp)
+        for level in range(1, self.max_depth + 1):
+            go_left = flat[start + walk.feature[state]] <= walk.threshold[state]
+            state = walk.child[state + go_left]
+            if level % 4 == 0 or level == self.max_depth:  # drop the finished samples,
+                done = walk.is_leaf[state]
+                if 2 * np.count_nonzero(done) >= state.size:  # if they are half or more
+                    leaf[rows[done]] = state[done] // 2
+                    keep = ~done
+                    rows, start, state = rows[keep], start[keep], state[keep]
+                    if not rows.size:
+                        break
+        leaf[rows] = state // 2
+        return leaf
+
+    def walk_tables(self, dtype):
+        """The node arrays that :meth:`apply` reads, indexed by ``2 * node + go_left``.
+
+        Built on the first call for each threshold type and kept: the structure of a tree does
+        not change after construction (only ``value`` may).
+
+        Parameters
+        ----------
+        dtype : numpy dtype
+            Type of the features; float32 features are compared with float32 thresholds.
+
+        Returns
+        -------
+        WalkTables
+            ``child`` (``2 *`` the left child at ``2t + 1``, the right one at ``2t``; a leaf
+            :math:`t` has ``2t`` at both), and ``feature``, ``threshold``, ``is_leaf`` of node
+            :math:`t` at ``2t`` and ``2t + 1`` (feature 0 at leaves).
+        """
+        dtype = np.float32 if dtype == np.float32 else np.float64
+        walk = self._walks.get(dtype)
+        if walk is None:
+            leaf = self.children_left == TREE_LEAF
+            own = np.arange(self.node_count)
+            child = np.empty(2 * self.node_count, dtype=np.intp)
+            child[0::2] = 2 * np.where(leaf, own, self.children_right)  # x > threshold
+            child[1::2] = 2 * np.where(leaf, own, self.children_left)  # x <= threshold
+            threshold = self.threshold.astype(dtype)
+            # rounded down to a float32 where it is not one: for a float32 x, x <= the largest
+            # float32 <= threshold exactly when x <= threshold, so no feature is widened
+            above = threshold > self.threshold
+            threshold[above] = np.nextafter(threshold[above], -np.inf)
+            walk = WalkTables(child, np.repeat(np.where(leaf, 0, self.feature), 2),
+                              np.repeat(threshold, 2), np.repeat(leaf, 2))
+            self._walks[dtype] = walk
+        return walk
 
     def predict(self, X):
         """Stored value of each sample's leaf.
