@@ -98,6 +98,9 @@ def lstsq_svd(X, y, *, rcond=None):
 
     Implements {eq}`eq-linreg-svd-solution`: singular values below ``rcond * s_max`` are
     treated as zero, which gives the minimum-norm minimiser when :math:`\mX` is rank deficient.
+    For a tall :math:`\mX` (:math:`n \ge 2d`) the SVD is that of the triangular factor of a QR
+    decomposition, as the chapter explains: same singular values and right singular vectors,
+    without forming the :math:`n \times d` matrices :math:`\mathbf Q` or :math:`\mU`.
 
     Parameters
     ----------
@@ -111,13 +114,23 @@ def lstsq_svd(X, y, *, rcond=None):
     -------
     w : ndarray of shape (n_features,) or (n_features, n_targets)
     """
-    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    n, d = X.shape
+    if n >= 2 * d > 0:
+        # Tall X: the SVD of the triangular factor of X = QR is one of X, since
+        # X = (Q U_R) S V^T; U^T y = U_R^T (Q^T y), and Q^T y is applied from the Householder
+        # reflectors, so neither Q nor U (n x d each) is ever formed.
+        Qty, R = scipy.linalg.qr_multiply(X, np.atleast_2d(y.T), mode="right")
+        U_R, s, Vt = np.linalg.svd(R)
+        Uty = U_R.T @ Qty.T
+        Uty = Uty[:, 0] if y.ndim == 1 else Uty
+    else:
+        U, s, Vt = np.linalg.svd(X, full_matrices=False)
+        Uty = U.T @ y
     if rcond is None:
         rcond = np.finfo(float).eps * max(X.shape)
     keep = s > rcond * (s[0] if s.size else 0.0)
     s_inv = np.zeros_like(s)
     s_inv[keep] = 1.0 / s[keep]
-    Uty = U.T @ y
     return Vt.T @ (s_inv[:, None] * Uty if Uty.ndim == 2 else s_inv * Uty)
 
 
