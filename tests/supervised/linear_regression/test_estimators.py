@@ -293,6 +293,24 @@ def test_sgd_runs_sklearns_iterations_for_l2_only(learning_rate):
     assert np.max(np.abs(ours.coef_ - theirs.coef_)) > 1e-6
 
 
+@pytest.mark.parametrize("setting", [
+    {}, {"penalty": None}, {"alpha": 0.01}, {"tol": 1e-5}, {"fit_intercept": False},
+    {"learning_rate": "constant", "eta0": 0.001}, {"n_iter_no_change": 2, "tol": 1e-4},
+])
+def test_sgd_stops_after_sklearns_number_of_epochs(setting):
+    # The stopping rule is scikit-learn's: the objective summed during each epoch (each sample's
+    # term at the weights before its update), stop after n_iter_no_change epochs above the best
+    # minus tol. In the same order (shuffle=False) the iterates are the same, so is n_iter_, and
+    # so are the weights at which both stop.
+    X, y, _ = make_linear_regression(600, 8, noise=1.0, bias=2.0, random_state=5)
+    ours = SGDRegressor(shuffle=False, **setting).fit(X, y)
+    theirs = sk.SGDRegressor(shuffle=False, **setting).fit(X, y)
+    assert 1 < ours.n_iter_ < 1000
+    assert ours.n_iter_ == theirs.n_iter_
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=0, atol=1e-12)
+
+
 @pytest.mark.parametrize("penalty", ["l2", None])
 def test_sgd_sample_weight_runs_sklearns_weighted_iterations(penalty):
     # scikit-learn multiplies each sample's gradient by its weight; with the same order of the

@@ -115,12 +115,20 @@ def test_capped_step_is_kaczmarz_with_weights_and_intercept(fit_intercept, weigh
 
 def numpy_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_size, etas,
                 order, sample_weight):
-    """The update loop written in NumPy, one vectorised batch at a time (the former code)."""
+    """The update loop written in NumPy, one vectorised batch at a time (the former code).
+
+    Also returns the sum over the samples of their terms of the objective, each at the weights
+    before its batch's update (scikit-learn's running objective).
+    """
     w = np.array(w, dtype=float)
+    objective_sum = 0.0
     for k, start in enumerate(range(0, order.size, batch_size)):
         batch = order[start:start + batch_size]
         Xb, yb, sb = X[batch], y[batch], sample_weight[batch]
-        residual = (Xb @ w + b - yb) * sb
+        error = Xb @ w + b - yb
+        penalty = l1_weight * np.abs(w).sum() + 0.5 * l2_weight * w @ w
+        objective_sum += np.sum(sb * 0.5 * error**2) + yb.size * alpha * penalty
+        residual = error * sb
         if l2_weight > 0:
             w *= 1.0 - etas[k] * alpha * l2_weight
         w -= (etas[k] / yb.size) * (residual @ Xb)
@@ -128,7 +136,7 @@ def numpy_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch
             w = soft_threshold(w, etas[k] * alpha * l1_weight)
         if fit_intercept:
             b -= etas[k] * residual.sum() / yb.size
-    return w, b
+    return w, b, objective_sum
 
 
 @pytest.mark.parametrize("batch_size", [1, 3, 8])
@@ -145,12 +153,15 @@ def test_compiled_updates_are_the_numpy_loop(batch_size, penalty, rho, weighted)
     etas = 0.05 / np.arange(1, n_batches + 1) ** 0.25
     w0 = rng.standard_normal(4)
     w = w0.copy()
-    b = sgd_updates(X, y, sw, w, 0.3, etas, order, batch_size, 0.1, l1, l2, True)
-    w_ref, b_ref = numpy_epoch(X, y, w0, 0.3, alpha=0.1, l1_weight=l1, l2_weight=l2,
+    row_sq = np.einsum("ij,ij->i", X, X)[order]
+    b, objective_sum = sgd_updates(X, y, sw, w, 0.3, etas, order, batch_size, 0.1, l1, l2, True,
+                                   row_sq)
+    w_ref, b_ref, objective_ref = numpy_epoch(X, y, w0, 0.3, alpha=0.1, l1_weight=l1, l2_weight=l2,
                                fit_intercept=True, batch_size=batch_size, etas=etas,
                                order=order, sample_weight=sw)
     np.testing.assert_allclose(w, w_ref, rtol=1e-12, atol=1e-14)
     assert b == pytest.approx(b_ref, rel=1e-12, abs=1e-14)
+    assert objective_sum == pytest.approx(objective_ref, rel=1e-12)
 
 
 def test_weighted_step_is_the_gradient_of_the_weighted_loss():
@@ -182,3 +193,21 @@ def test_unit_weights_change_nothing():
     unit = sgd_epoch(X, y, np.zeros(3), 0.0, sample_weight=np.ones(30), **kw)
     np.testing.assert_array_equal(plain[0], unit[0])
     assert plain[1:] == unit[1:]
+
+
+def test_sgd_running_objective_is_the_mean_of_the_terms_before_each_update():
+    # One epoch of sgd_epoch with return_objective: the mean over the samples of
+    # (y_i - x_i'w - b)^2 / 2 + alpha ||w||^2 / 2 at the weights before each update.
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((50, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 1.0 + rng.standard_normal(50)
+    step = learning_rate_schedule("invscaling", 0.01, 0.25)
+    kw = dict(alpha=0.1, l1_weight=0.0, l2_weight=1.0, fit_intercept=True, batch_size=1,
+              step=step)
+    w, b, t, terms = np.zeros(3), 0.0, 0, []
+    for i in range(50):
+        terms.append(0.5 * (y[i] - X[i] @ w - b) ** 2 + 0.05 * w @ w)
+        w, b, t = sgd_epoch(X[i:i + 1], y[i:i + 1], w, b, t=t, order=np.array([0]), **kw)
+    *_, objective = sgd_epoch(X, y, np.zeros(3), 0.0, t=0, order=np.arange(50),
+                              return_objective=True, **kw)
+    assert objective == pytest.approx(np.mean(terms), rel=1e-12)

@@ -20,7 +20,6 @@ from mlmath.supervised.linear_regression.base import BaseLinearModel, LinearPred
 from mlmath.supervised.linear_regression.coordinate_descent import enet_coordinate_descent
 from mlmath.supervised.linear_regression.sgd import (
     learning_rate_schedule,
-    penalised_objective,
     penalty_weights,
     sgd_epoch,
 )
@@ -300,8 +299,11 @@ class SGDRegressor(LinearPredictorMixin, RegressorMixin, BaseEstimator):
     max_iter : int, default=1000
         Maximum number of epochs (passes over the data).
     tol : float or None, default=1e-3
-        Stop when the training objective has not decreased by ``tol`` for
-        ``n_iter_no_change`` consecutive epochs; ``None`` runs ``max_iter`` epochs.
+        Stop when the epoch's running objective (each sample's term of the objective, summed
+        during the epoch at the weights before that sample's update, divided by
+        :math:`n`) has been above the best so far minus ``tol`` for ``n_iter_no_change``
+        consecutive epochs: scikit-learn's rule, so ``n_iter_`` is scikit-learn's for the same
+        order of the samples. ``None`` runs ``max_iter`` epochs.
     shuffle : bool, default=True
         Shuffle the samples before each epoch.
     random_state : int, RandomState instance or None, default=None
@@ -385,13 +387,15 @@ class SGDRegressor(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         step = learning_rate_schedule(self.learning_rate, self.eta0, self.power_t)
         w, b = self.coef_.copy(), float(self.intercept_[0])
         best, stalled, epoch = np.inf, 0, 0
+        sq_norms = np.einsum("ij,ij->i", X, X)  # ||x_i||^2, for the step caps of every epoch
         while epoch < n_epochs:
             order = self._rng.permutation(X.shape[0]) if self.shuffle else np.arange(X.shape[0])
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                w, b, self.t_ = sgd_epoch(
+                w, b, self.t_, objective = sgd_epoch(
                     X, y, w, b, alpha=self.alpha, l1_weight=l1_weight, l2_weight=l2_weight,
                     fit_intercept=self.fit_intercept, batch_size=self.batch_size, step=step,
-                    t=self.t_, order=order, sample_weight=sample_weight,
+                    t=self.t_, order=order, sample_weight=sample_weight, return_objective=True,
+                    sq_norms=sq_norms,
                 )
             epoch += 1
             if not np.all(np.isfinite(w)) or not np.isfinite(b):
@@ -399,9 +403,7 @@ class SGDRegressor(LinearPredictorMixin, RegressorMixin, BaseEstimator):
                     f"SGD produced non-finite weights in epoch {epoch}: the features are too "
                     "large to square in float64; standardise them (StandardScaler)."
                 )
-            if stop_early:
-                objective = penalised_objective(X, y, w, b, self.alpha, l1_weight, l2_weight,
-                                                sample_weight)
+            if stop_early:  # scikit-learn's rule, on the objective summed during the epoch
                 stalled = stalled + 1 if objective > best - self.tol else 0
                 best = min(best, objective)
                 if stalled >= self.n_iter_no_change:

@@ -97,7 +97,7 @@ def penalised_objective(X, y, w, b, alpha, l1_weight, l2_weight, sample_weight=N
 
 @numba.njit(cache=True)
 def sgd_updates(X, y, sample_weight, w, b, etas, order, batch_size, alpha, l1_weight, l2_weight,
-                fit_intercept):
+                fit_intercept, row_sq):
     r"""The updates {eq}`eq-linreg-sgd-update` of one epoch, one mini-batch after another.
 
     Batch :math:`k` is ``order[k * batch_size : (k + 1) * batch_size]`` and takes the step
@@ -110,6 +110,17 @@ def sgd_updates(X, y, sample_weight, w, b, etas, order, batch_size, alpha, l1_we
     vectorised, since without fast-math the compiler keeps the sum's order. Pass ``X`` in C
     order (contiguous rows). It runs the same updates in the same order as the NumPy loop; only
     the rounding of the inner products may differ.
+
+    On the way it adds up, for the stopping rule, each visited sample's term of the objective
+    at the weights before the update that uses it,
+    :math:`\omega_i\tfrac12(y_i - \vx_i^\top\vw - b)^2 + \alpha\Omega(\vw)`, as
+    scikit-learn's ``_plain_sgd`` does: the residual is computed for the update anyway, so the
+    sum costs no extra pass over ``X``. Without an l1 part, :math:`\|\vw\|_2^2` is updated
+    from quantities the step computes anyway (as scikit-learn's ``WeightVector`` does), not
+    summed again: after :math:`\vw \leftarrow s\vw - c\,\mathbf g`,
+    :math:`\|\vw\|_2^2 \leftarrow s^2\|\vw\|_2^2 - 2sc\,\mathbf g^\top\vw + c^2\|\mathbf g\|_2^2`,
+    with :math:`\mathbf g^\top\vw = \sum_{i\in B}r_i\,\vx_i^\top\vw` from the predictions and,
+    for one sample, :math:`\|\mathbf g\|_2^2 = r_i^2\|\vx_i\|_2^2`.
 
     Parameters
     ----------
@@ -128,30 +139,47 @@ def sgd_updates(X, y, sample_weight, w, b, etas, order, batch_size, alpha, l1_we
     alpha, l1_weight, l2_weight : float
         The penalty :math:`\alpha(w_1\|\vw\|_1 + \tfrac{w_2}{2}\|\vw\|_2^2)`.
     fit_intercept : bool
+    row_sq : ndarray of shape (n_samples,)
+        The squared norms :math:`\|\vx_i\|_2^2` of the rows in the visiting order:
+        ``row_sq[k]`` belongs to row ``order[k]``.
 
     Returns
     -------
     b : float
         The intercept after the epoch.
+    objective_sum : float
+        The sum over the visited samples of their terms of the objective, each at the weights
+        before its update; divided by the number of samples, an estimate of :math:`J` over the
+        epoch.
     """
     d = X.shape[1]
+    objective_sum = 0.0
     residual = np.empty(batch_size)  # (weighted) prediction errors of the batch
     gradient = np.empty(d)  # sum_i residual_i x_i over the batch
+    sq_norm = np.dot(w, w)  # ||w||^2, kept up to date below
     for k in range(etas.size):
         eta = etas[k]
         start = k * batch_size
         size = min(batch_size, order.size - start)
+        gradient_dot_w = 0.0  # g'w for the gradient g = sum_i residual_i x_i
         for m in range(size):  # residuals at the weights before this update
             i = order[start + m]
             prediction = np.dot(X[i], w)  # BLAS ddot on a contiguous row
-            residual[m] = (prediction + b - y[i]) * sample_weight[i]
+            error = prediction + b - y[i]
+            residual[m] = error * sample_weight[i]
+            objective_sum += 0.5 * residual[m] * error  # omega_i (y_i - x_i'w - b)^2 / 2
+            gradient_dot_w += residual[m] * prediction
+        if alpha > 0:  # each sample's share of the penalty, at the same weights
+            l1_norm = np.abs(w).sum() if l1_weight > 0 else 0.0
+            objective_sum += size * alpha * (0.5 * l2_weight * sq_norm + l1_weight * l1_norm)
         gradient[:] = 0.0
         for m in range(size):
             i = order[start + m]
             for j in range(d):
                 gradient[j] += residual[m] * X[i, j]
+        shrink = 1.0 - eta * alpha * l2_weight if l2_weight > 0 else 1.0
         if l2_weight > 0:
-            w *= 1.0 - eta * alpha * l2_weight
+            w *= shrink
         for j in range(d):
             w[j] -= (eta / size) * gradient[j]
         if l1_weight > 0:  # soft thresholding, {eq}`eq-linreg-soft-threshold`
@@ -163,13 +191,20 @@ def sgd_updates(X, y, sample_weight, w, b, etas, order, batch_size, alpha, l1_we
                     w[j] += gamma
                 else:
                     w[j] = 0.0
+            sq_norm = np.dot(w, w)
+        else:  # ||s w - c g||^2 = s^2 ||w||^2 - 2 s c g'w + c^2 ||g||^2, without a pass over w
+            c = eta / size
+            gradient_sq = (residual[0] ** 2 * row_sq[start] if size == 1
+                           else np.dot(gradient, gradient))
+            sq_norm = (shrink * shrink * sq_norm - 2.0 * shrink * c * gradient_dot_w
+                       + c * c * gradient_sq)
         if fit_intercept:
             b -= eta * residual[:size].sum() / size
-    return b
+    return b, objective_sum
 
 
 def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_size, step,
-              t, order, sample_weight=None):
+              t, order, sample_weight=None, return_objective=False, sq_norms=None):
     r"""One pass over the data in mini-batches, in the order ``order``.
 
     For each mini-batch :math:`B` (update count :math:`t`, step :math:`\eta_t` from the
@@ -213,6 +248,11 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
         The order in which samples are visited.
     sample_weight : ndarray of shape (n_samples,), default=None
         Non-negative weight of each sample; ``None`` gives every sample weight one.
+    return_objective : bool, default=False
+        Also return the epoch's running objective (see below).
+    sq_norms : ndarray of shape (n_samples,), default=None
+        The squared row norms :math:`\|\vx_i\|_2^2`, if already computed (a fit passes them
+        once for all its epochs); ``None`` computes them.
 
     Returns
     -------
@@ -220,6 +260,10 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     b : float
     t : int
         Updates made after this epoch.
+    objective : float
+        Only with ``return_objective``: the mean over the visited samples of
+        :math:`\omega_i\tfrac12(y_i - \vx_i^\top\vw - b)^2 + \alpha\Omega(\vw)`, each at the
+        weights before its update (the quantity scikit-learn's stopping rule tests).
     """
     X = np.ascontiguousarray(X, dtype=float)  # rows contiguous (no copy if they already are)
     y = np.asarray(y, dtype=float)
@@ -233,11 +277,16 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
     # eigenvalue (trace of the data part plus the penalty's eigenvalue; not the Hessian's
     # trace; the +1 only with an intercept), since a larger step can overshoot the batch's
     # minimum and diverge.
-    row_sq = np.einsum("ij,ij->i", X, X)[order]  # ||x_i||^2 in the visiting order
+    if sq_norms is None:
+        sq_norms = np.einsum("ij,ij->i", X, X)
+    row_sq = sq_norms[order]  # ||x_i||^2 in the visiting order
     sw_order = sw[order]
-    curvature = (np.add.reduceat(sw_order * row_sq, starts) / sizes
-                 + float(fit_intercept) * np.add.reduceat(sw_order, starts) / sizes
-                 + alpha * l2_weight)
+    if batch_size == 1:  # each batch is one sample
+        curvature = sw_order * row_sq + float(fit_intercept) * sw_order + alpha * l2_weight
+    else:
+        curvature = (np.add.reduceat(sw_order * row_sq, starts) / sizes
+                     + float(fit_intercept) * np.add.reduceat(sw_order, starts) / sizes
+                     + alpha * l2_weight)
     if not np.all(np.isfinite(curvature)):
         raise FloatingPointError(
             "SGD cannot run: squared feature norms overflow float64; standardise the features "
@@ -245,6 +294,9 @@ def sgd_epoch(X, y, w, b, *, alpha, l1_weight, l2_weight, fit_intercept, batch_s
         )
     with np.errstate(divide="ignore"):  # a batch of zero weights: no cap (it does not move)
         etas = np.minimum(step(t + 1 + np.arange(starts.size)), 1.0 / curvature)
-    b = sgd_updates(X, y, sw, w, float(b), etas, order, int(batch_size), float(alpha),
-                    float(l1_weight), float(l2_weight), bool(fit_intercept))
+    b, objective_sum = sgd_updates(X, y, sw, w, float(b), etas, order, int(batch_size),
+                                   float(alpha), float(l1_weight), float(l2_weight),
+                                   bool(fit_intercept), row_sq)
+    if return_objective:
+        return w, b, t + starts.size, objective_sum / order.size
     return w, b, t + starts.size
