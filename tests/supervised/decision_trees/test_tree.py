@@ -201,3 +201,30 @@ def test_apply_on_a_single_leaf_and_on_no_samples():
     np.testing.assert_array_equal(stump.apply(rng.normal(size=(5, 2))), np.zeros(5))
     tree = _random_tree(rng, 10, 2)
     assert tree.apply(np.empty((0, 2))).shape == (0,)
+
+
+def test_apply_refuses_a_wrong_number_of_features_and_out_of_range_thresholds_are_quiet():
+    from sklearn.datasets import make_classification
+
+    from mlmath.supervised.decision_trees import DecisionTreeClassifier
+
+    X, y = make_classification(60, 3, n_informative=2, n_redundant=0, random_state=0)
+    tree = DecisionTreeClassifier(random_state=0).fit(X, y).tree_
+    with pytest.raises(ValueError, match=r"X must have shape \(n_samples, 3\)"):
+        tree.apply(np.zeros((2, 2), dtype=np.float32))
+    # a hand-set threshold beyond float32's range: no overflow warning, the same decision
+    tree.threshold = tree.threshold.copy()
+    tree.threshold[0] = 1e39
+    tree._walks = {}
+    leaves = tree.apply(X.astype(np.float32))
+    assert np.all(leaves == tree.apply(X.astype(np.float64)))
+
+
+def test_decision_path_of_an_unfitted_tree_is_not_fitted_error():
+    from sklearn.exceptions import NotFittedError
+
+    from mlmath.supervised.decision_trees import DecisionTreeClassifier, DecisionTreeRegressor
+
+    for cls in (DecisionTreeClassifier, DecisionTreeRegressor):
+        with pytest.raises(NotFittedError):
+            cls().decision_path(np.zeros((2, 2)))

@@ -157,7 +157,8 @@ class BaseDecisionTree(BaseEstimator):
         -------
         scipy.sparse.csr_matrix of shape (n_samples, node_count)
         """
-        return self.tree_.decision_path(self._validate_X_predict(X))
+        X = self._validate_X_predict(X)  # NotFittedError before tree_ is looked up
+        return self.tree_.decision_path(X)
 
     def get_depth(self):
         """Depth of the tree (a single leaf has depth 0).

@@ -116,6 +116,9 @@ class Tree:
         finished.
         """
         X = np.ascontiguousarray(X)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            # the flat index below would silently read the next row's features
+            raise ValueError(f"X must have shape (n_samples, {self.n_features}); got {X.shape}.")
         walk = self.walk_tables(X.dtype)
         n = X.shape[0]
         flat = X.ravel()  # x_ij is flat[i * n_features + j]
@@ -163,11 +166,14 @@ class Tree:
             child = np.empty(2 * self.node_count, dtype=np.intp)
             child[0::2] = 2 * np.where(leaf, own, self.children_right)  # x > threshold
             child[1::2] = 2 * np.where(leaf, own, self.children_left)  # x <= threshold
-            threshold = self.threshold.astype(dtype)
             # rounded down to a float32 where it is not one: for a float32 x, x <= the largest
             # float32 <= threshold exactly when x <= threshold, so no feature is widened
-            above = threshold > self.threshold
-            threshold[above] = np.nextafter(threshold[above], -np.inf)
+            # (a threshold beyond float32's range, only possible in a hand-built tree, becomes
+            # +-inf or the largest float32, which decide the same way)
+            with np.errstate(over="ignore"):
+                threshold = self.threshold.astype(dtype)
+                above = threshold > self.threshold
+                threshold[above] = np.nextafter(threshold[above], -np.inf)
             walk = WalkTables(child, np.repeat(np.where(leaf, 0, self.feature), 2),
                               np.repeat(threshold, 2), np.repeat(leaf, 2))
             self._walks[dtype] = walk
