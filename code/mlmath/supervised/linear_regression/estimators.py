@@ -303,7 +303,8 @@ class SGDRegressor(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         during the epoch at the weights before that sample's update, divided by
         :math:`n`) has been above the best so far minus ``tol`` for ``n_iter_no_change``
         consecutive epochs: scikit-learn's rule, so ``n_iter_`` is scikit-learn's for the same
-        order of the samples. ``None`` runs ``max_iter`` epochs.
+        order of the samples when the iterates are the same (``penalty="l2"`` or ``None``, no
+        sample weights, the step cap not binding). ``None`` runs ``max_iter`` epochs.
     shuffle : bool, default=True
         Shuffle the samples before each epoch.
     random_state : int, RandomState instance or None, default=None

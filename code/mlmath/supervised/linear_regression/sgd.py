@@ -116,8 +116,8 @@ def sgd_updates(X, y, sample_weight, w, b, etas, order, batch_size, alpha, l1_we
     :math:`\omega_i\tfrac12(y_i - \vx_i^\top\vw - b)^2 + \alpha\Omega(\vw)`, as
     scikit-learn's ``_plain_sgd`` does: the residual is computed for the update anyway, so the
     sum costs no extra pass over ``X``. Without an l1 part, :math:`\|\vw\|_2^2` is updated
-    from quantities the step computes anyway (as scikit-learn's ``WeightVector`` does), not
-    summed again: after :math:`\vw \leftarrow s\vw - c\,\mathbf g`,
+    from quantities the step computes anyway, not summed again: after
+    :math:`\vw \leftarrow s\vw - c\,\mathbf g`,
     :math:`\|\vw\|_2^2 \leftarrow s^2\|\vw\|_2^2 - 2sc\,\mathbf g^\top\vw + c^2\|\mathbf g\|_2^2`,
     with :math:`\mathbf g^\top\vw = \sum_{i\in B}r_i\,\vx_i^\top\vw` from the predictions and,
     for one sample, :math:`\|\mathbf g\|_2^2 = r_i^2\|\vx_i\|_2^2`.
