@@ -229,3 +229,10 @@ def test_real_not_int_tells_a_fraction_from_a_count():
     assert not fraction.accepts(1) and not fraction.accepts(np.int64(1))
     with pytest.raises(InvalidParameterError, match=r"an int >= 2 or a float in \(0, 1\]; got 1"):
         check_parameter(1, "min_samples_split", [Interval(Integral, 2, None), fraction])
+
+
+def test_array_like_refuses_strings():
+    assert check_parameter([0.5, 0.5], "priors", ["array-like", None]) == [0.5, 0.5]
+    assert check_parameter(np.ones(2), "priors", ["array-like"]) is not None
+    with pytest.raises(InvalidParameterError, match="must be an array-like or None; got 'ab'"):
+        check_parameter("ab", "priors", ["array-like", None])

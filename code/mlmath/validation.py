@@ -176,8 +176,9 @@ def _accepts(constraint, value):
         return value is None or (isinstance(value, Integral) and not _is_bool(value)
                                  and 0 <= value < 2**32) \
             or isinstance(value, (np.random.RandomState, np.random.Generator))
-    if constraint == "array-like":
-        return hasattr(value, "__len__") or hasattr(value, "__array__")
+    if constraint == "array-like":  # a string has a length but is not an array of numbers
+        return not isinstance(value, (str, bytes)) and (
+            hasattr(value, "__len__") or hasattr(value, "__array__"))
     if isinstance(constraint, type):
         return isinstance(value, constraint) and not (_is_bool(value) and constraint is not bool)
     return constraint.accepts(value)
