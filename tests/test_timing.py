@@ -53,3 +53,14 @@ def test_time_alternating_budget_and_calibration():
     assert samples == 1 and len(calls) == 1 + 7 and medians[0] >= 0
     with pytest.raises(ValueError, match="repeats"):
         time_alternating([task], repeats=0)
+
+
+def test_time_fit_and_curve_take_the_fastest_run_on_request():
+    est = CountingEstimator()
+    X, y = np.zeros((3, 1)), np.zeros(3)
+    assert time_fit(est, X, y, repeats=5, statistic="min") >= 0.0
+    with pytest.raises(ValueError, match="'statistic' parameter of time_fit"):
+        time_fit(est, X, y, statistic="mean")
+    out = fit_time_curve({"a": est}, lambda n: (np.zeros((n, 1)), np.zeros(n)), [2, 3],
+                         repeats=2, statistic="min")
+    assert out["a"].shape == (2,)

@@ -449,3 +449,23 @@ def test_pairwise_coupling_solves_the_quadratic_problem():
     p = np.array([0.1, 0.2, 0.3, 0.4])
     R1 = p[:, None] / (p[:, None] + p[None, :])
     np.testing.assert_allclose(pairwise_coupling(R1[None], eps=1e-12)[0], p, atol=1e-8)
+
+
+def test_platt_gradient_and_hessian_match_autograd():
+    import torch
+
+    from mlmath.supervised.svm.svc import _platt_gradient_hessian
+
+    rng = np.random.default_rng(3)
+    f, t = rng.standard_normal(40), rng.uniform(0.05, 0.95, 40)
+    ft, tt = torch.tensor(f), torch.tensor(t)
+
+    def nll(ab):  # the cross-entropy with p = 1 / (1 + exp(A f + B))
+        z = ab[0] * ft + ab[1]
+        log_p, log_q = torch.log(torch.sigmoid(-z)), torch.log(torch.sigmoid(z))
+        return -torch.sum(tt * log_p + (1 - tt) * log_q)
+
+    ab = torch.tensor([0.7, -0.3], dtype=torch.float64)
+    g, H = _platt_gradient_hessian(0.7, -0.3, f, t)
+    np.testing.assert_allclose(g, torch.autograd.functional.jacobian(nll, ab).numpy(), rtol=1e-10)
+    np.testing.assert_allclose(H, torch.autograd.functional.hessian(nll, ab).numpy(), rtol=1e-10)

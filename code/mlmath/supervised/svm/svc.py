@@ -87,6 +87,30 @@ def ovr_from_ovo(dec, n_classes):
     return votes + conf / (3.0 * (np.abs(conf) + 1.0))
 
 
+def _platt_gradient_hessian(A, B, f, t):
+    """Gradient and Hessian in ``(A, B)`` of the cross-entropy {eq}`eq-svm-platt-nll`.
+
+    Parameters
+    ----------
+    A, B : float
+        The sigmoid's parameters.
+    f : ndarray of shape (n,)
+        Decision values.
+    t : ndarray of shape (n,)
+        Platt's regularised targets.
+
+    Returns
+    -------
+    g : ndarray of shape (2,)
+    H : ndarray of shape (2, 2)
+    """
+    p = expit(-(A * f + B))                       # P(y = +1 | f) for each sample
+    w, r = p * (1.0 - p), t - p                   # the Hessian's weights, the residuals
+    g = np.array([f @ r, r.sum()])
+    H = np.array([[f * f @ w, f @ w], [f @ w, w.sum()]])
+    return g, H
+
+
 def platt_sigmoid(dec, y, *, max_iter=100, min_step=1e-10, sigma=1e-12, eps=1e-5):
     """Fit Platt's sigmoid ``P(y = +1 | f) = 1 / (1 + exp(A_P f + B_P))`` to decision values.
 
@@ -134,12 +158,10 @@ def platt_sigmoid(dec, y, *, max_iter=100, min_step=1e-10, sigma=1e-12, eps=1e-5
     A, B = 0.0, float(np.log((n_neg + 1.0) / (n_pos + 1.0)))
     value = nll(A, B)
     for _ in range(max_iter):
-        p = expit(-(A * f + B))                   # P(y = +1 | f) for each sample
-        w, r = p * (1.0 - p), t - p               # the Hessian's weights, the residuals
-        g = np.array([f @ r, r.sum()])            # gradient in (A, B)
+        g, H = _platt_gradient_hessian(A, B, f, t)
         if np.all(np.abs(g) < eps):
             break
-        H = np.array([[f * f @ w + sigma, f @ w], [f @ w, w.sum() + sigma]])
+        H = H + sigma * np.eye(2)                 # libsvm's safeguard
         d = -np.linalg.solve(H, g)                # Newton direction
         slope, step = float(g @ d), 1.0
         while step >= min_step:                   # backtracking: halve until Armijo holds
