@@ -1,0 +1,1 @@
+"""The unsupervised-learning part of the book: clustering and density models."""

@@ -1,0 +1,361 @@
+r"""Lloyd's algorithm for k-means, its distances, and k-means++ seeding.
+
+The objective is the inertia :math:`\sum_i w_i \min_j \lVert \vx_i - \vc_j \rVert^2`. Lloyd's
+algorithm alternates two steps, each of which can only lower it: assign every point to its
+nearest centre, then move every centre to the (weighted) mean of its points. Everything here is
+vectorised over the samples: one step is a handful of matrix products.
+"""
+
+import numpy as np
+from scipy import sparse
+
+__all__ = [
+    "squared_distances",
+    "assign",
+    "inertia",
+    "update_centers",
+    "lloyd_step",
+    "lloyd",
+    "kmeans_plusplus",
+    "random_init",
+    "scaled_tolerance",
+]
+
+# An entry of the expansion is recomputed directly when it is below this fraction of
+# ||x||^2 + ||c||^2: its rounding error is a few eps * (||x||^2 + ||c||^2), so the entries kept
+# have a relative error below about 1e-11.
+_CANCELLATION_RATIO = 1e-4
+
+
+def squared_distances(X, C, *, X_sq=None, C_sq=None):
+    r"""Squared Euclidean distances between the rows of ``X`` and of ``C``.
+
+    Computed by the expansion :math:`\lVert \vx - \vc \rVert^2 = \lVert \vx \rVert^2
+    - 2 \vx^\top \vc + \lVert \vc \rVert^2`, one matrix product for all pairs. In floating point
+    the expansion subtracts numbers of size :math:`\lVert \vx \rVert^2 + \lVert \vc \rVert^2` and
+    its absolute error is a few :math:`\epsilon (\lVert \vx \rVert^2 + \lVert \vc \rVert^2)`:
+    when the distance is small next to the norms (points close to a centre far from the origin)
+    the result can lose every digit, even turn negative. Two remedies are possible, centring the
+    data first or recomputing the doubtful entries; this function does the second, because it
+    is correct for *any* input, including the queries of ``predict`` that lie far from the
+    training mean, whereas centring helps only when the data sits around its own mean. Negative
+    results are clipped at 0, and every entry below ``1e-4`` times
+    :math:`\lVert \vx \rVert^2 + \lVert \vc \rVert^2` is recomputed exactly as
+    :math:`\sum_f (x_f - c_f)^2` (for those pairs alone, so the cost stays one matrix product
+    when the data is well centred). :class:`~mlmath.unsupervised.kmeans.KMeans` also centres
+    its data, as scikit-learn does, so that the recomputation is rarely needed.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The points.
+    C : ndarray of shape (n_centers, n_features)
+        The centres.
+    X_sq : ndarray of shape (n_samples,), default=None
+        The squared norms of the rows of ``X``, if already known.
+    C_sq : ndarray of shape (n_centers,), default=None
+        The squared norms of the rows of ``C``, if already known.
+
+    Returns
+    -------
+    D : ndarray of shape (n_samples, n_centers)
+        ``D[i, j]`` is the squared distance between ``X[i]`` and ``C[j]``.
+    """
+    X_sq = np.einsum("ij,ij->i", X, X) if X_sq is None else X_sq
+    C_sq = np.einsum("ij,ij->i", C, C) if C_sq is None else C_sq
+    scale = X_sq[:, None] + C_sq[None, :]          # (n, k)
+    D = scale - 2.0 * (X @ C.T)                      # (n, k)
+    np.maximum(D, 0.0, out=D)
+    rows, cols = np.nonzero(D <= _CANCELLATION_RATIO * scale)
+    if rows.size:
+        # exact recomputation, in blocks that keep the (m, d) temporary near 8 MiB
+        step = max(1, 2**20 // max(X.shape[1], 1))
+        for a in range(0, rows.size, step):
+            r, c = rows[a:a + step], cols[a:a + step]
+            diff = X[r] - C[c]                       # (m, d)
+            D[r, c] = np.einsum("ij,ij->i", diff, diff)
+    return D
+
+
+def assign(X, C, *, X_sq=None):
+    """Index of the nearest centre of every point, and the squared distance to it.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The points.
+    C : ndarray of shape (n_centers, n_features)
+        The centres.
+    X_sq : ndarray of shape (n_samples,), default=None
+        Squared norms of the rows of ``X``, if already known.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,)
+        The nearest centre (the first one on ties).
+    d2 : ndarray of shape (n_samples,)
+        The squared distance to it.
+    """
+    D = squared_distances(X, C, X_sq=X_sq)
+    labels = np.argmin(D, axis=1)
+    return labels, D[np.arange(X.shape[0]), labels]
+
+
+def inertia(X, C, labels, sample_weight=None):
+    r"""The k-means objective :math:`\sum_i w_i \lVert \vx_i - \vc_{\ell_i} \rVert^2`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The points.
+    C : ndarray of shape (n_centers, n_features)
+        The centres.
+    labels : ndarray of shape (n_samples,)
+        The centre each point is assigned to.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the points (all 1 when ``None``).
+
+    Returns
+    -------
+    float
+    """
+    diff = X - C[labels]
+    d2 = np.einsum("ij,ij->i", diff, diff)
+    return float(d2.sum() if sample_weight is None else d2 @ sample_weight)
+
+
+def update_centers(X, labels, sample_weight, C_old, d2=None):
+    """The update step: every centre moves to the weighted mean of its points.
+
+    A centre left with no point is relocated as scikit-learn does: the points farthest from
+    their (old) centres are taken, one per empty cluster, moved out of their cluster and made
+    the new centre of the empty one.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The points.
+    labels : ndarray of shape (n_samples,)
+        The assignment computed with ``C_old``.
+    sample_weight : ndarray of shape (n_samples,)
+        Weights of the points.
+    C_old : ndarray of shape (n_centers, n_features)
+        The centres the assignment was made with.
+    d2 : ndarray of shape (n_samples,), default=None
+        Squared distance of each point to its centre in ``C_old`` (computed when ``None``).
+
+    Returns
+    -------
+    C_new : ndarray of shape (n_centers, n_features)
+        The new centres.
+    """
+    k = C_old.shape[0]
+    weight = np.bincount(labels, weights=sample_weight, minlength=k)     # (k,)
+    # the weighted sums of every cluster as one sparse product: (k, n) @ (n, d)
+    n = X.shape[0]
+    membership = sparse.csr_matrix((sample_weight, (labels, np.arange(n))), shape=(k, n))
+    sums = np.asarray(membership @ X)                                    # (k, d)
+    empty = np.flatnonzero(weight == 0)
+    if empty.size:
+        if d2 is None:
+            diff = X - C_old[labels]
+            d2 = np.einsum("ij,ij->i", diff, diff)
+        far = np.argpartition(d2, -empty.size)[:-empty.size - 1:-1]
+        for new_id, i in zip(empty, far):
+            old_id = labels[i]
+            w = sample_weight[i]
+            sums[old_id] -= X[i] * w
+            sums[new_id] = X[i] * w
+            weight[new_id] = w
+            weight[old_id] -= w
+    C_new = sums.copy()
+    nonzero = weight > 0
+    C_new[nonzero] /= weight[nonzero, None]
+    C_new[~nonzero] = C_old[~nonzero]   # zero-weight clusters (all weights zero) stay put
+    return C_new
+
+
+def lloyd_step(X, C, sample_weight, *, X_sq=None):
+    """One iteration of Lloyd's algorithm: assign, then update.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The points.
+    C : ndarray of shape (n_centers, n_features)
+        The current centres.
+    sample_weight : ndarray of shape (n_samples,)
+        Weights of the points.
+    X_sq : ndarray of shape (n_samples,), default=None
+        Squared norms of the rows of ``X``, if already known.
+
+    Returns
+    -------
+    C_new : ndarray of shape (n_centers, n_features)
+        The centres after the update.
+    labels : ndarray of shape (n_samples,)
+        The assignment to ``C``.
+    """
+    labels, d2 = assign(X, C, X_sq=X_sq)
+    return update_centers(X, labels, sample_weight, C, d2), labels
+
+
+def scaled_tolerance(X, tol):
+    """scikit-learn's stopping threshold: ``tol`` times the mean variance of the features.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The data.
+    tol : float
+        The relative tolerance.
+
+    Returns
+    -------
+    float
+    """
+    return 0.0 if tol == 0 else float(np.mean(np.var(X, axis=0)) * tol)
+
+
+def lloyd(X, C_init, sample_weight=None, *, max_iter=300, tol=0.0, X_sq=None):
+    r"""Lloyd's algorithm from the centres ``C_init``, stopped as scikit-learn stops it.
+
+    The iteration stops when an assignment repeats (a fixed point: the centres can no longer
+    move), or when the centre shift :math:`\lVert C_{t+1} - C_t \rVert_F^2` is at most ``tol``
+    (an *absolute* threshold: pass :func:`scaled_tolerance` for scikit-learn's relative ``tol``;
+    scikit-learn compares the *squared* Frobenius norm, and so does this function), or after
+    ``max_iter`` iterations. Unless it stopped at a fixed point, the points are reassigned to
+    the final centres, so that the labels and the inertia returned belong to the centres
+    returned.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The points.
+    C_init : ndarray of shape (n_centers, n_features)
+        The initial centres.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the points (all 1 when ``None``).
+    max_iter : int, default=300
+        Most iterations.
+    tol : float, default=0.0
+        Absolute threshold on the squared Frobenius norm of the centre shift.
+    X_sq : ndarray of shape (n_samples,), default=None
+        Squared norms of the rows of ``X``, if already known.
+
+    Returns
+    -------
+    C : ndarray of shape (n_centers, n_features)
+        The final centres.
+    labels : ndarray of shape (n_samples,)
+        The nearest centre of every point.
+    inertia : float
+        The objective at ``(C, labels)``.
+    n_iter : int
+        The number of iterations run.
+    """
+    sample_weight = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+    X_sq = np.einsum("ij,ij->i", X, X) if X_sq is None else X_sq
+    C = np.array(C_init, dtype=float)
+    labels_old = None
+    strict = False
+    n_iter = 0
+    for it in range(1, max_iter + 1):
+        n_iter = it
+        C_new, labels = lloyd_step(X, C, sample_weight, X_sq=X_sq)
+        shift = float(np.sum((C_new - C) ** 2))
+        C = C_new
+        if labels_old is not None and np.array_equal(labels, labels_old):
+            strict = True   # same assignment twice: the update reproduced the same centres
+            break
+        if shift <= tol:
+            break
+        labels_old = labels
+    if not strict:
+        labels, _ = assign(X, C, X_sq=X_sq)
+    return C, labels, inertia(X, C, labels, sample_weight), n_iter
+
+
+def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
+                    n_local_trials=None, X_sq=None):
+    r"""k-means++ seeding (Arthur and Vassilvitskii, 2007), greedy as in scikit-learn.
+
+    The first centre is a point drawn with probability proportional to its weight; every next
+    one is drawn with probability proportional to :math:`w_i D(\vx_i)^2`, the weighted squared
+    distance to the nearest centre chosen so far. The greedy variant draws ``n_local_trials``
+    candidates (``2 + int(log k)`` by default, scikit-learn's choice) and keeps the one that
+    lowers the potential :math:`\sum_i w_i D(\vx_i)^2` most. Plain k-means++ is
+    ``n_local_trials=1``; its expected inertia is within :math:`8(\ln k + 2)` of the optimum.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The points.
+    n_clusters : int
+        Number of centres.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the points (all 1 when ``None``).
+    random_state : int, RandomState instance or None, default=None
+        The random source.
+    n_local_trials : int, default=None
+        Candidates per centre; ``None`` means ``2 + int(log(n_clusters))``.
+    X_sq : ndarray of shape (n_samples,), default=None
+        Squared norms of the rows of ``X``, if already known.
+
+    Returns
+    -------
+    centers : ndarray of shape (n_clusters, n_features)
+        The seeds.
+    indices : ndarray of shape (n_clusters,)
+        Their rows in ``X``.
+    """
+    from sklearn.utils import check_random_state
+
+    rng = check_random_state(random_state)
+    n, d = X.shape
+    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    X_sq = np.einsum("ij,ij->i", X, X) if X_sq is None else X_sq
+    trials = 2 + int(np.log(n_clusters)) if n_local_trials is None else n_local_trials
+    centers = np.empty((n_clusters, d))
+    indices = np.full(n_clusters, -1, dtype=int)
+    first = rng.choice(n, p=w / w.sum())
+    centers[0], indices[0] = X[first], first
+    closest = squared_distances(X[first:first + 1], X, C_sq=X_sq)[0]      # (n,)
+    potential = closest @ w
+    for c in range(1, n_clusters):
+        draws = rng.uniform(size=trials) * potential
+        candidates = np.searchsorted(np.cumsum(w * closest), draws)
+        np.clip(candidates, None, n - 1, out=candidates)
+        to_candidates = squared_distances(X[candidates], X, X_sq=X_sq[candidates], C_sq=X_sq)
+        np.minimum(closest, to_candidates, out=to_candidates)           # (trials, n)
+        potentials = to_candidates @ w
+        best = int(np.argmin(potentials))
+        potential, closest = potentials[best], to_candidates[best]
+        centers[c], indices[c] = X[candidates[best]], candidates[best]
+    return centers, indices
+
+
+def random_init(X, n_clusters, *, sample_weight=None, random_state=None):
+    """``n_clusters`` distinct points drawn with probability proportional to their weight.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The points.
+    n_clusters : int
+        Number of centres.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the points (all 1 when ``None``).
+    random_state : int, RandomState instance or None, default=None
+        The random source.
+
+    Returns
+    -------
+    centers : ndarray of shape (n_clusters, n_features)
+    """
+    from sklearn.utils import check_random_state
+
+    rng = check_random_state(random_state)
+    w = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    seeds = rng.choice(X.shape[0], size=n_clusters, replace=False, p=w / w.sum())
+    return X[seeds].copy()
