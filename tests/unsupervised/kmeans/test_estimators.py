@@ -8,7 +8,6 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
 from mlmath.unsupervised.kmeans import KMeans, MiniBatchKMeans
-from mlmath.unsupervised.kmeans.lloyd import assign
 from mlmath.validation import InvalidParameterError
 
 
@@ -97,23 +96,6 @@ def test_iterations_and_the_tolerance_rule():
         twin = cluster.KMeans(6, init=C0, tol=tol).fit(X)
         assert ours.n_iter_ == twin.n_iter_
     assert KMeans(6, init=C0, max_iter=2).fit(X).n_iter_ == 2
-
-
-def test_minibatch_learning_rate_is_one_over_the_count():
-    rng = np.random.default_rng(0)
-    C = np.array([[0.0, 0.0], [10.0, 10.0]])
-    counts = np.zeros(2)
-    seen = []
-    for _ in range(4):
-        Xb = rng.normal(size=(30, 2)) * 0.5            # all nearest to centre 0
-        labels, _ = assign(Xb, C)
-        assert np.all(labels == 0)
-        C = MiniBatchKMeans._step(Xb, np.ones(30), labels, C, counts)
-        seen.append(Xb)
-        # with rate 1/count the centre is the running mean of every point it received
-        np.testing.assert_allclose(C[0], np.vstack(seen).mean(axis=0), rtol=1e-12)
-    assert counts.tolist() == [120.0, 0.0]
-    np.testing.assert_array_equal(C[1], [10.0, 10.0])
 
 
 def test_minibatch_stopping_rules():

@@ -1,10 +1,15 @@
 """Lloyd's algorithm, its distances and k-means++ seeding (mlmath.unsupervised.kmeans.lloyd)."""
 
+import warnings
+
 import numpy as np
 import pytest
+import sklearn.cluster as skc
 from sklearn.cluster import kmeans_plusplus as sk_kmeans_plusplus
+from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_dense
 from sklearn.datasets import make_blobs
 
+from mlmath.unsupervised.kmeans import KMeans
 from mlmath.unsupervised.kmeans.lloyd import (
     assign,
     inertia,
@@ -82,25 +87,105 @@ def test_an_empty_cluster_takes_the_point_farthest_from_its_centre():
     C_old = np.array([[0.0, 0.0], [100.0, 100.0]])            # centre 1 gets no point
     labels, d2 = assign(X, C_old)
     assert np.all(labels == 0)
-    C_new = update_centers(X, labels, np.ones(4), C_old, d2)
+    C_new = update_centers(X, labels, np.ones(4), C_old)
     np.testing.assert_allclose(C_new[1], X[3])                # the farthest point
     np.testing.assert_allclose(C_new[0], X[:3].mean(axis=0))  # removed from cluster 0
 
 
+def _sklearn_step(X, C, w):
+    # one Lloyd iteration of scikit-learn's own code (assignment, relocation, means)
+    X, C = np.ascontiguousarray(X, dtype=float), np.ascontiguousarray(C, dtype=float)
+    C_new, weight = np.zeros_like(C), np.zeros(len(C))
+    labels, shift = np.full(len(X), -1, dtype=np.int32), np.zeros(len(C))
+    lloyd_iter_chunked_dense(X, np.asarray(w, dtype=float), C, C_new, weight, labels, shift, 1)
+    return C_new, labels
+
+
+@pytest.mark.parametrize("X, C_old", [
+    # every point on its centre: no relocation, the empty centre joins the heaviest cluster
+    ([[0.0], [0.0], [5.0], [5.0]], [[0.0], [0.0], [5.0]]),
+    # relocation fires; the moved point was alone, so its old cluster empties in turn
+    ([[0.0], [1.0], [10.0]], [[0.5], [14.0], [30.0]]),
+    # two empty clusters, two farthest points
+    ([[0.0], [5.0], [6.0]], [[2.0], [100.0], [200.0]]),
+    # the review's example: relocation moves the point at distance 2 (squared 4)
+    ([[0.0], [0.0], [3.0], [100.0]], [[1.0], [100.0], [100.0]]),
+])
+def test_one_step_with_empty_clusters_is_scikit_learns(X, C_old):
+    X, C_old = np.array(X), np.array(C_old)
+    w = np.ones(len(X))
+    C_new, labels = lloyd_step(X, C_old, w)
+    C_sk, labels_sk = _sklearn_step(X, C_old, w)
+    np.testing.assert_array_equal(labels, labels_sk)
+    np.testing.assert_allclose(C_new, C_sk, rtol=1e-12, atol=1e-12)
+
+
+def test_a_cluster_emptied_by_relocation_takes_the_heaviest_clusters_mean():
+    X = np.array([[0.0], [1.0], [10.0]])
+    C_new, relocated = update_centers(X, np.array([0, 0, 1]), np.ones(3),
+                                      np.array([[0.5], [14.0], [30.0]]), return_labels=True)
+    np.testing.assert_array_equal(relocated, [0, 0, 2])
+    np.testing.assert_allclose(C_new.ravel(), [0.5, 0.5, 10.0])
+    # where the heaviest cluster has the larger index, scikit-learn 1.9.1 copies its *sum*
+    # (here 3); this package copies its mean, 1, as the comment in scikit-learn intends
+    X = np.ones((3, 1))
+    np.testing.assert_allclose(update_centers(X, np.array([1, 1, 1]), np.ones(3),
+                                              np.array([[5.0], [1.0]])).ravel(), [1.0, 1.0])
+
+
+@pytest.mark.parametrize("n_clusters, seed", [(60, 0), (60, 1), (55, 2), (70, 3)])
+def test_fit_on_duplicates_with_more_clusters_than_points_is_scikit_learns(n_clusters, seed):
+    # 50 distinct points, each 20 times, from the same k-means++ seeds (which repeat a point once
+    # all 50 are taken): every point ends on a centre, relocation is skipped, the spare centres
+    # join the heaviest cluster, and both stop at iteration 2. (From seeds that leave distinct
+    # points uncovered, which copy is relocated and which of two nearly coincident centres wins
+    # a tie depend on rounding in the last bit, and the runs can part.)
+    X = np.repeat(np.random.default_rng(seed).normal(size=(50, 2)), 20, axis=0)
+    C0 = sk_kmeans_plusplus(X, n_clusters, random_state=seed)[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")           # both warn of fewer distinct clusters
+        ours = KMeans(n_clusters, init=C0, n_init=1).fit(X)
+        twin = skc.KMeans(n_clusters, init=C0, n_init=1).fit(X)
+    assert ours.n_iter_ == twin.n_iter_ == 2
+    np.testing.assert_array_equal(ours.labels_, twin.labels_)
+    np.testing.assert_allclose(ours.cluster_centers_, twin.cluster_centers_, atol=1e-12)
+
+
+def test_fit_from_the_same_centres_with_duplicate_seeds_is_scikit_learns():
+    # duplicate initial centres leave clusters empty; relocation fires at positive distance
+    X, _ = make_blobs(300, centers=4, random_state=3)
+    C0 = np.repeat(X[:3], 2, axis=0)                          # 6 centres, 3 distinct
+    for tol in [0.0, 1e-4]:
+        ours = KMeans(6, init=C0, n_init=1, tol=tol).fit(X)
+        twin = skc.KMeans(6, init=C0, n_init=1, tol=tol).fit(X)
+        assert ours.n_iter_ == twin.n_iter_
+        np.testing.assert_array_equal(ours.labels_, twin.labels_)
+        np.testing.assert_allclose(ours.cluster_centers_, twin.cluster_centers_, atol=1e-9)
+
+
 @pytest.mark.parametrize("seed", range(5))
-def test_lloyd_decreases_the_inertia_at_every_half_step(seed):
+@pytest.mark.parametrize("duplicate_seeds", [False, True])
+def test_lloyd_decreases_the_inertia_at_every_half_step(seed, duplicate_seeds):
     X, _ = make_blobs(400, centers=6, cluster_std=2.5, random_state=seed)
     rng = np.random.default_rng(seed)
     C = X[rng.choice(400, 8, replace=False)] + rng.normal(scale=3.0, size=(8, 2))
+    if duplicate_seeds:
+        C[4:] = C[:4]          # the copies are empty after the first assignment: relocation
     w = np.ones(400)
-    values = []
+    values, fired = [], 0
     for _ in range(30):
-        C_new, labels = lloyd_step(X, C, w)
-        values.append(inertia(X, C, labels))       # after the assignment step
-        values.append(inertia(X, C_new, labels))   # after the update step
+        labels, _ = assign(X, C)
+        C_new, relocated = update_centers(X, labels, w, C, return_labels=True)
+        fired += int(np.any(relocated != labels))
+        values.append(inertia(X, C, labels))           # after the assignment step
+        moved = relocated != labels                     # after the relocation: the moved
+        d2 = np.sum((X - C[labels]) ** 2, axis=1)        # points sit on their new centres
+        values.append(inertia(X, C, labels) - d2[moved].sum())
+        values.append(inertia(X, C_new, relocated))    # after the update step
         C = C_new
     values = np.array(values)
     assert np.all(np.diff(values) <= 1e-10 * values[:-1])
+    assert fired > 0 or not duplicate_seeds
 
 
 def test_lloyd_reaches_a_fixed_point_in_finitely_many_steps():

@@ -1,9 +1,14 @@
-"""The code of the chapter k-means (``book/unsupervised/kmeans.md``, not yet written).
+"""The code of the chapter k-means (``book/unsupervised/kmeans.md``).
 
 Its tests are under ``tests/unsupervised/kmeans/``.
 """
 
-from mlmath.unsupervised.kmeans.estimators import KMeans, MiniBatchKMeans
+from mlmath.unsupervised.kmeans.choosing_k import (
+    gap_statistic,
+    silhouette_samples,
+    silhouette_score,
+)
+from mlmath.unsupervised.kmeans.estimators import KMeans
 from mlmath.unsupervised.kmeans.lloyd import (
     assign,
     inertia,
@@ -15,6 +20,7 @@ from mlmath.unsupervised.kmeans.lloyd import (
     squared_distances,
     update_centers,
 )
+from mlmath.unsupervised.kmeans.minibatch import MiniBatchKMeans, minibatch_step
 
 __all__ = [
     "squared_distances",
@@ -28,4 +34,8 @@ __all__ = [
     "scaled_tolerance",
     "KMeans",
     "MiniBatchKMeans",
+    "minibatch_step",
+    "silhouette_samples",
+    "silhouette_score",
+    "gap_statistic",
 ]

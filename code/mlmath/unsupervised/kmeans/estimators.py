@@ -1,15 +1,14 @@
-r"""The k-means estimators: :class:`KMeans` (Lloyd's algorithm) and :class:`MiniBatchKMeans`.
+r"""The k-means estimator :class:`KMeans` (Lloyd's algorithm) and the base it shares.
 
-Both follow scikit-learn's API and defaults; their steps are the functions of
-:mod:`mlmath.unsupervised.kmeans.lloyd`.
+:class:`~mlmath.unsupervised.kmeans.minibatch.MiniBatchKMeans` lives in its own module and
+shares the validation, seeding, prediction and transform of :class:`_BaseKMeans`. The steps are
+the functions of :mod:`mlmath.unsupervised.kmeans.lloyd`.
 """
 
-import math
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -37,7 +36,7 @@ from mlmath.validation import (
     validate_parameters,
 )
 
-__all__ = ["KMeans", "MiniBatchKMeans"]
+__all__ = ["KMeans"]
 
 _SAMPLE_WEIGHT_REASON = "sample_weight is not equivalent to removing/repeating samples."
 
@@ -235,6 +234,8 @@ default="k-means++"
     Attributes
     ----------
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
+        The centres, always float64: input of any float type, float32 included, is converted
+        to float64 (scikit-learn keeps float32 centres for float32 input).
     labels_ : ndarray of shape (n_samples,)
     inertia_ : float
         Sum of squared distances of the training points to their centres (weighted).
@@ -244,6 +245,9 @@ default="k-means++"
 
     Notes
     -----
+    Implements {prf:ref}`alg-kmeans-lloyd` of the k-means chapter: the objective
+    {eq}`eq-kmeans-objective`, minimised by the steps {eq}`eq-kmeans-assign` and
+    {eq}`eq-kmeans-update` until the rule {eq}`eq-kmeans-tol`.
     The data is centred before the iterations (and the centres shifted back after), as in
     scikit-learn, which keeps the distance expansion of
     :func:`~mlmath.unsupervised.kmeans.lloyd.squared_distances` accurate.
@@ -293,200 +297,3 @@ default="k-means++"
         self.cluster_centers_ = C + mean
         self._check_distinct()
         return self
-
-
-class MiniBatchKMeans(_BaseKMeans):
-    r"""k-means on random mini-batches (Sculley, 2010), with scikit-learn's stopping rules.
-
-    Every step draws ``batch_size`` points with replacement, assigns them to the nearest
-    centre, and moves each centre towards the mean of its batch points with the per-centre
-    learning rate :math:`1/n_j`, :math:`n_j` the (weighted) number of points it has received
-    so far: :math:`\vc_j \leftarrow \vc_j + \frac{1}{n_j} \sum_{i \in B_j} w_i (\vx_i - \vc_j)`.
-    The run stops after ``max_iter`` passes over the data, when the centres move less than the
-    tolerance, or when an exponentially weighted average of the batch inertia has not improved
-    for ``max_no_improvement`` consecutive steps.
-
-    Parameters
-    ----------
-    n_clusters : int, default=8
-        Number of clusters.
-    init : {"k-means++", "random"} or array-like of shape (n_clusters, n_features), \
-default="k-means++"
-        The seeding, computed on a random subset of ``init_size`` points.
-    max_iter : int, default=100
-        Most passes over the data (the number of steps is ``max_iter * n_samples //
-        batch_size``).
-    batch_size : int, default=1024
-        Points per step.
-    tol : float, default=0.0
-        Relative tolerance on the squared centre shift of one step (0 turns the rule off).
-    max_no_improvement : int or None, default=10
-        Steps without improvement of the smoothed batch inertia before stopping (``None``
-        turns the rule off).
-    init_size : int or None, default=None
-        Points used for the seeding; ``None`` means ``3 * batch_size`` (at least
-        ``n_clusters``, at most ``n_samples``).
-    n_init : "auto" or int, default="auto"
-        Number of seedings; the one of lowest inertia on a held-out subset is kept.
-        ``"auto"``: 3 for ``init="random"``, 1 otherwise (scikit-learn's rule).
-    reassignment_ratio : float, default=0.01
-        Every ``10 * n_clusters`` points (and whenever a centre has received none), the centres
-        whose count is below this fraction of the largest count are moved to random points of
-        the batch (scikit-learn's rule; 0 turns it off).
-    random_state : int, RandomState instance or None, default=None
-        The random source of the seeding and of the batches.
-
-    Attributes
-    ----------
-    cluster_centers_ : ndarray of shape (n_clusters, n_features)
-    labels_ : ndarray of shape (n_samples,)
-    inertia_ : float
-        Inertia of the training data under the final centres.
-    n_iter_ : int
-        Passes over the data (rounded up).
-    n_steps_ : int
-        Mini-batch steps run.
-    n_features_in_ : int
-
-    Notes
-    -----
-    scikit-learn's ``compute_labels`` and ``partial_fit`` are not implemented.
-    """
-
-    _parameter_constraints = {
-        **_BaseKMeans._parameter_constraints,
-        "batch_size": [Interval(Integral, 1, None)],
-        "max_no_improvement": [Interval(Integral, 0, None), None],
-        "init_size": [Interval(Integral, 1, None), None],
-        "reassignment_ratio": [Interval(Real, 0, None)],
-    }
-
-    def __init__(self, n_clusters=8, *, init="k-means++", max_iter=100, batch_size=1024,
-                 tol=0.0, max_no_improvement=10, init_size=None, n_init="auto",
-                 reassignment_ratio=0.01, random_state=None):
-        self.n_clusters = n_clusters
-        self.init = init
-        self.max_iter = max_iter
-        self.batch_size = batch_size
-        self.tol = tol
-        self.max_no_improvement = max_no_improvement
-        self.init_size = init_size
-        self.n_init = n_init
-        self.reassignment_ratio = reassignment_ratio
-        self.random_state = random_state
-
-    def fit(self, X, y=None, sample_weight=None):
-        """Cluster ``X`` by mini-batch steps.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            The training points.
-        y : None
-            Ignored.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the points.
-
-        Returns
-        -------
-        self : MiniBatchKMeans
-        """
-        validate_parameters(self)
-        X, w, init, n_init = self._validate_fit_data(X, sample_weight)
-        if self.n_init == "auto" and init is None and self.init == "random":
-            n_init = 3
-        rng = check_random_state(self.random_state)
-        n = X.shape[0]
-        batch = min(self.batch_size, n)
-        tol = scaled_tolerance(X, self.tol)
-        init_size = 3 * batch if self.init_size is None else self.init_size
-        if init_size < self.n_clusters:
-            init_size = 3 * self.n_clusters
-        init_size = min(init_size, n)
-        valid = rng.randint(0, n, init_size)
-        X_valid, w_valid = X[valid], w[valid]
-        best = None
-        for _ in range(n_init):
-            sub = rng.randint(0, n, init_size) if init_size < n else np.arange(n)
-            if init is None and self.init == "k-means++":
-                C0 = kmeans_plusplus(X[sub], self.n_clusters, sample_weight=w[sub],
-                                     random_state=rng)[0]
-            elif init is None:
-                C0 = random_init(X[sub], self.n_clusters, sample_weight=w[sub],
-                                 random_state=rng)
-            else:
-                C0 = init.copy()
-            _, d2 = assign(X_valid, C0)
-            inert = float(d2 @ w_valid)
-            if best is None or inert < best[1]:
-                best = (C0, inert)
-        C = best[0]
-        counts = np.zeros(self.n_clusters)
-        ewa, ewa_min, no_improvement = None, None, 0
-        n_steps = (self.max_iter * n) // batch
-        step = 0
-        since_reassign = 0
-        p = w / w.sum()
-        wb = np.ones(batch)
-        for step in range(1, n_steps + 1):
-            # batches drawn with probability proportional to the weights, then unit weights
-            idx = rng.choice(n, batch, p=p, replace=True)
-            Xb = X[idx]
-            labels, d2 = assign(Xb, C)
-            batch_inertia = float(d2.sum())
-            C_new = self._step(Xb, wb, labels, C, counts)
-            since_reassign += batch
-            if np.any(counts == 0) or since_reassign >= 10 * self.n_clusters:
-                since_reassign = 0
-                self._reassign(Xb, C_new, counts, rng)
-            shift = float(np.sum((C_new - C) ** 2)) if tol > 0 else 0.0
-            C = C_new
-            # scikit-learn's convergence rules; the first step is not judged
-            if step == 1:
-                continue
-            batch_inertia /= batch
-            alpha = min(batch * 2.0 / (n + 1), 1.0)
-            ewa = batch_inertia if ewa is None else ewa * (1 - alpha) + batch_inertia * alpha
-            if tol > 0 and shift <= tol:
-                break
-            if ewa_min is None or ewa < ewa_min:
-                no_improvement, ewa_min = 0, ewa
-            else:
-                no_improvement += 1
-            if self.max_no_improvement is not None and \
-                    no_improvement >= self.max_no_improvement:
-                break
-        self.cluster_centers_ = C
-        self.n_steps_ = step
-        self.n_iter_ = int(math.ceil(step * batch / n))
-        self.labels_, d2 = assign(X, C)
-        self.inertia_ = float(d2 @ w)
-        self._check_distinct()
-        return self
-
-    def _reassign(self, Xb, C, counts, rng):
-        """scikit-learn's random reassignment of the centres that receive too few points."""
-        if self.reassignment_ratio <= 0:
-            return
-        low = counts < self.reassignment_ratio * counts.max()
-        if low.sum() > 0.5 * Xb.shape[0]:       # at most half a batch of new centres
-            low[np.argsort(counts)[int(0.5 * Xb.shape[0]):]] = False
-        if low.any():
-            C[low] = Xb[rng.choice(Xb.shape[0], replace=False, size=int(low.sum()))]
-            # the reassigned centres restart at the smallest count of the others
-            counts[low] = np.min(counts[~low])
-
-    @staticmethod
-    def _step(Xb, wb, labels, C, counts):
-        """One mini-batch update; ``counts`` is updated in place."""
-        k = C.shape[0]
-        wsum = np.bincount(labels, weights=wb, minlength=k)                 # (k,)
-        n = Xb.shape[0]
-        membership = sparse.csr_matrix((wb, (labels, np.arange(n))), shape=(k, n))
-        sums = np.asarray(membership @ Xb)                                   # (k, d)
-        hit = wsum > 0
-        old = counts[hit]
-        counts[hit] += wsum[hit]
-        C_new = C.copy()
-        C_new[hit] = (C[hit] * old[:, None] + sums[hit]) / counts[hit, None]
-        return C_new

@@ -1,7 +1,7 @@
 r"""Lloyd's algorithm for k-means, its distances, and k-means++ seeding.
 
-The objective is the inertia :math:`\sum_i w_i \min_j \lVert \vx_i - \vc_j \rVert^2`. Lloyd's
-algorithm alternates two steps, each of which can only lower it: assign every point to its
+The objective is the inertia :math:`\sum_i w_i \min_k \lVert \vx_i - \boldsymbol\mu_k \rVert^2`.
+Lloyd's algorithm alternates two steps, each of which can only lower it: assign every point to its
 nearest centre, then move every centre to the (weighted) mean of its points. Everything here is
 vectorised over the samples: one step is a handful of matrix products.
 """
@@ -22,8 +22,9 @@ __all__ = [
 ]
 
 # An entry of the expansion is recomputed directly when it is below this fraction of
-# ||x||^2 + ||c||^2: its rounding error is a few eps * (||x||^2 + ||c||^2), so the entries kept
-# have a relative error below about 1e-11.
+# ||x||^2 + ||c||^2: its rounding error is at most about d * eps * (||x||^2 + ||c||^2), so the
+# entries kept have a relative error at most about d * eps * 1e4 (2.2e-12 d: below 1e-9 for d up
+# to about 450).
 _CANCELLATION_RATIO = 1e-4
 
 
@@ -60,14 +61,28 @@ def squared_distances(X, C, *, X_sq=None, C_sq=None):
     -------
     D : ndarray of shape (n_samples, n_centers)
         ``D[i, j]`` is the squared distance between ``X[i]`` and ``C[j]``.
+
+    Notes
+    -----
+    Implements {eq}`eq-kmeans-expansion` of the k-means chapter, with the guard of
+    {eq}`eq-kmeans-guard`.
     """
     X_sq = np.einsum("ij,ij->i", X, X) if X_sq is None else X_sq
     C_sq = np.einsum("ij,ij->i", C, C) if C_sq is None else C_sq
-    scale = X_sq[:, None] + C_sq[None, :]          # (n, k)
-    D = scale - 2.0 * (X @ C.T)                      # (n, k)
+    D = X @ C.T                                      # (n, k), then in place
+    D *= -2.0
+    D += X_sq[:, None]
+    D += C_sq[None, :]
     np.maximum(D, 0.0, out=D)
-    rows, cols = np.nonzero(D <= _CANCELLATION_RATIO * scale)
-    if rows.size:
+    # an entry can need the guard only if its row minimum is below ratio * (||x||^2 + max ||c||^2):
+    # find those rows first (one pass), then test their entries exactly
+    # (a row minimum through argmin: NumPy's min along a short axis is several times slower)
+    row_min = D[np.arange(D.shape[0]), np.argmin(D, axis=1)]
+    suspect = np.flatnonzero(row_min <= _CANCELLATION_RATIO * (X_sq + C_sq.max()))
+    if suspect.size:
+        scale = X_sq[suspect, None] + C_sq[None, :]                      # (s, k)
+        r, cols = np.nonzero(D[suspect] <= _CANCELLATION_RATIO * scale)
+        rows = suspect[r]
         # exact recomputation, in blocks that keep the (m, d) temporary near 8 MiB
         step = max(1, 2**20 // max(X.shape[1], 1))
         for a in range(0, rows.size, step):
@@ -79,6 +94,9 @@ def squared_distances(X, C, *, X_sq=None, C_sq=None):
 
 def assign(X, C, *, X_sq=None):
     """Index of the nearest centre of every point, and the squared distance to it.
+
+    The rows are processed in blocks of ``max(256, 2**15 // n_centers)``, so the temporaries
+    of :func:`squared_distances` stay near 256 KiB (in cache) whatever ``n_samples`` is.
 
     Parameters
     ----------
@@ -92,17 +110,43 @@ def assign(X, C, *, X_sq=None):
     Returns
     -------
     labels : ndarray of shape (n_samples,)
-        The nearest centre (the first one on ties).
+        The nearest centre (the one of lowest index on ties).
     d2 : ndarray of shape (n_samples,)
         The squared distance to it.
+
+    Notes
+    -----
+    Implements the assignment step {eq}`eq-kmeans-assign` of the k-means chapter.
     """
-    D = squared_distances(X, C, X_sq=X_sq)
-    labels = np.argmin(D, axis=1)
-    return labels, D[np.arange(X.shape[0]), labels]
+    n = X.shape[0]
+    X_sq = np.einsum("ij,ij->i", X, X) if X_sq is None else X_sq
+    C_sq = np.einsum("ij,ij->i", C, C)
+    bound = _CANCELLATION_RATIO * C_sq.max()
+    labels = np.empty(n, dtype=np.intp)
+    d2 = np.empty(n)
+    rows = max(256, 2**15 // max(C.shape[0], 1))
+    for a in range(0, n, rows):
+        b = min(a + rows, n)
+        # ||x||^2 is the same for every centre: rank the centres by ||c||^2 - 2 x.c
+        E = X[a:b] @ C.T                                                 # (m, k)
+        E *= -2.0
+        E += C_sq[None, :]
+        lab = np.argmin(E, axis=1)
+        near = E[np.arange(b - a), lab] + X_sq[a:b]
+        np.maximum(near, 0.0, out=near)
+        # rows where an entry may have lost its digits (the guard of squared_distances):
+        # recompute their whole row exactly
+        suspect = np.flatnonzero(near <= _CANCELLATION_RATIO * X_sq[a:b] + bound)
+        if suspect.size:
+            D = squared_distances(X[a:b][suspect], C, X_sq=X_sq[a:b][suspect], C_sq=C_sq)
+            lab[suspect] = np.argmin(D, axis=1)
+            near[suspect] = D[np.arange(suspect.size), lab[suspect]]
+        labels[a:b], d2[a:b] = lab, near
+    return labels, d2
 
 
 def inertia(X, C, labels, sample_weight=None):
-    r"""The k-means objective :math:`\sum_i w_i \lVert \vx_i - \vc_{\ell_i} \rVert^2`.
+    r"""The k-means objective :math:`\sum_i w_i \lVert \vx_i - \boldsymbol\mu_{z_i} \rVert^2`.
 
     Parameters
     ----------
@@ -118,18 +162,37 @@ def inertia(X, C, labels, sample_weight=None):
     Returns
     -------
     float
+
+    Notes
+    -----
+    Implements the objective {eq}`eq-kmeans-objective` of the k-means chapter.
     """
     diff = X - C[labels]
     d2 = np.einsum("ij,ij->i", diff, diff)
     return float(d2.sum() if sample_weight is None else d2 @ sample_weight)
 
 
-def update_centers(X, labels, sample_weight, C_old, d2=None):
+def update_centers(X, labels, sample_weight, C_old, *, return_labels=False):
     """The update step: every centre moves to the weighted mean of its points.
 
-    A centre left with no point is relocated as scikit-learn does: the points farthest from
-    their (old) centres are taken, one per empty cluster, moved out of their cluster and made
-    the new centre of the empty one.
+    Clusters of zero weight after the assignment ("empty") are handled by scikit-learn 1.9.1's
+    rules (``_relocate_empty_clusters_dense`` and ``_average_centers`` in
+    ``sklearn/cluster/_k_means_common.pyx``), ported step for step:
+
+    1. the squared distance of every point to its own centre in ``C_old`` is computed directly;
+       if all are 0 (every point sits on its centre: more clusters than distinct points), there
+       is nothing to gain and no point is relocated;
+    2. otherwise the ``m`` points farthest from their centres (``m`` the number of empty
+       clusters) are selected by ``np.argpartition(d2, -m)[:-m - 1:-1]``, an order that is not
+       sorted by distance beyond the first, and handed in that order to the empty clusters taken
+       by increasing index: each leaves its cluster (whose sum and weight lose it, even if that
+       cluster is thereby emptied) and becomes the only point of the empty one;
+    3. the means are formed; every cluster still of zero weight (skipped in 1, or emptied in 2)
+       gets the centre of the heaviest cluster (the one of lowest index on ties).
+
+    In step 3 scikit-learn 1.9.1 copies the heaviest cluster's *sum* instead of its mean when
+    that cluster has a larger index than the empty one (its loop has not divided it yet); this
+    function copies the mean in every case.
 
     Parameters
     ----------
@@ -141,13 +204,21 @@ def update_centers(X, labels, sample_weight, C_old, d2=None):
         Weights of the points.
     C_old : ndarray of shape (n_centers, n_features)
         The centres the assignment was made with.
-    d2 : ndarray of shape (n_samples,), default=None
-        Squared distance of each point to its centre in ``C_old`` (computed when ``None``).
+    return_labels : bool, default=False
+        Also return the partition after the relocation, the one whose means ``C_new`` holds.
 
     Returns
     -------
     C_new : ndarray of shape (n_centers, n_features)
         The new centres.
+    relocated_labels : ndarray of shape (n_samples,)
+        ``labels`` with every relocated point given its new cluster (only if ``return_labels``).
+        :func:`lloyd` itself, like scikit-learn, keeps comparing the labels of the assignment.
+
+    Notes
+    -----
+    Implements the update step {eq}`eq-kmeans-update` of the k-means chapter, with the
+    relocation of empty clusters of step 1.2 of {prf:ref}`alg-kmeans-lloyd`.
     """
     k = C_old.shape[0]
     weight = np.bincount(labels, weights=sample_weight, minlength=k)     # (k,)
@@ -156,23 +227,27 @@ def update_centers(X, labels, sample_weight, C_old, d2=None):
     membership = sparse.csr_matrix((sample_weight, (labels, np.arange(n))), shape=(k, n))
     sums = np.asarray(membership @ X)                                    # (k, d)
     empty = np.flatnonzero(weight == 0)
+    relocated = labels.copy() if return_labels else labels
     if empty.size:
-        if d2 is None:
-            diff = X - C_old[labels]
-            d2 = np.einsum("ij,ij->i", diff, diff)
-        far = np.argpartition(d2, -empty.size)[:-empty.size - 1:-1]
-        for new_id, i in zip(empty, far):
-            old_id = labels[i]
-            w = sample_weight[i]
-            sums[old_id] -= X[i] * w
-            sums[new_id] = X[i] * w
-            weight[new_id] = w
-            weight[old_id] -= w
-    C_new = sums.copy()
+        diff = X - C_old[labels]
+        d2 = np.einsum("ij,ij->i", diff, diff)                           # (n,)
+        if d2.max() > 0:                 # else every point is on its centre: no relocation
+            far = np.argpartition(d2, -empty.size)[:-empty.size - 1:-1]
+            for new_id, i in zip(empty, far):
+                old_id = labels[i]
+                w = sample_weight[i]
+                sums[old_id] -= X[i] * w
+                sums[new_id] = X[i] * w
+                weight[new_id] = w
+                weight[old_id] -= w
+                if return_labels:
+                    relocated[i] = new_id
+    C_new = sums
     nonzero = weight > 0
-    C_new[nonzero] /= weight[nonzero, None]
-    C_new[~nonzero] = C_old[~nonzero]   # zero-weight clusters (all weights zero) stay put
-    return C_new
+    C_new[nonzero] *= 1.0 / weight[nonzero, None]    # times the reciprocal, as scikit-learn
+    if not nonzero.all():                # still empty: the centre of the heaviest cluster
+        C_new[~nonzero] = C_new[np.argmax(weight)]
+    return (C_new, relocated) if return_labels else C_new
 
 
 def lloyd_step(X, C, sample_weight, *, X_sq=None):
@@ -195,9 +270,13 @@ def lloyd_step(X, C, sample_weight, *, X_sq=None):
         The centres after the update.
     labels : ndarray of shape (n_samples,)
         The assignment to ``C``.
+
+    Notes
+    -----
+    Implements {eq}`eq-kmeans-assign` then {eq}`eq-kmeans-update` of the k-means chapter.
     """
-    labels, d2 = assign(X, C, X_sq=X_sq)
-    return update_centers(X, labels, sample_weight, C, d2), labels
+    labels, _ = assign(X, C, X_sq=X_sq)
+    return update_centers(X, labels, sample_weight, C), labels
 
 
 def scaled_tolerance(X, tol):
@@ -213,6 +292,10 @@ def scaled_tolerance(X, tol):
     Returns
     -------
     float
+
+    Notes
+    -----
+    The threshold of the stopping rule {eq}`eq-kmeans-tol` of the k-means chapter.
     """
     return 0.0 if tol == 0 else float(np.mean(np.var(X, axis=0)) * tol)
 
@@ -253,6 +336,11 @@ def lloyd(X, C_init, sample_weight=None, *, max_iter=300, tol=0.0, X_sq=None):
         The objective at ``(C, labels)``.
     n_iter : int
         The number of iterations run.
+
+    Notes
+    -----
+    Implements the loop of {prf:ref}`alg-kmeans-lloyd` of the k-means chapter, stopped by
+    {eq}`eq-kmeans-tol`.
     """
     sample_weight = np.ones(X.shape[0]) if sample_weight is None else sample_weight
     X_sq = np.einsum("ij,ij->i", X, X) if X_sq is None else X_sq
@@ -308,6 +396,10 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
         The seeds.
     indices : ndarray of shape (n_clusters,)
         Their rows in ``X``.
+
+    Notes
+    -----
+    Implements the :math:`D^2` sampling {eq}`eq-kmeans-d2-sampling` of the k-means chapter.
     """
     from sklearn.utils import check_random_state
 
@@ -320,17 +412,20 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
     indices = np.full(n_clusters, -1, dtype=int)
     first = rng.choice(n, p=w / w.sum())
     centers[0], indices[0] = X[first], first
-    closest = squared_distances(X[first:first + 1], X, C_sq=X_sq)[0]      # (n,)
+    # distances with the points as rows, so that the guard of squared_distances looks at the
+    # few points near a candidate only
+    closest = squared_distances(X, X[first:first + 1], X_sq=X_sq)[:, 0]   # (n,)
     potential = closest @ w
     for c in range(1, n_clusters):
         draws = rng.uniform(size=trials) * potential
         candidates = np.searchsorted(np.cumsum(w * closest), draws)
         np.clip(candidates, None, n - 1, out=candidates)
-        to_candidates = squared_distances(X[candidates], X, X_sq=X_sq[candidates], C_sq=X_sq)
-        np.minimum(closest, to_candidates, out=to_candidates)           # (trials, n)
-        potentials = to_candidates @ w
+        to_candidates = squared_distances(X, X[candidates], X_sq=X_sq,
+                                          C_sq=X_sq[candidates])         # (n, trials)
+        np.minimum(closest[:, None], to_candidates, out=to_candidates)
+        potentials = w @ to_candidates                                   # (trials,)
         best = int(np.argmin(potentials))
-        potential, closest = potentials[best], to_candidates[best]
+        potential, closest = potentials[best], to_candidates[:, best].copy()
         centers[c], indices[c] = X[candidates[best]], candidates[best]
     return centers, indices
 
@@ -352,6 +447,7 @@ def random_init(X, n_clusters, *, sample_weight=None, random_state=None):
     Returns
     -------
     centers : ndarray of shape (n_clusters, n_features)
+        The seeds.
     """
     from sklearn.utils import check_random_state
 
