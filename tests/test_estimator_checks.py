@@ -41,6 +41,10 @@ for _, cls in all_estimators():
         EXTRA += [cls(algorithm="brute", weights="distance"),
                   cls(algorithm="kd_tree", p=1, leaf_size=2, n_neighbors=3),
                   cls(algorithm="brute", metric="chebyshev", n_neighbors=1)]
+    elif name == "LinearDiscriminantAnalysis":
+        EXTRA += [cls(solver="eigen", shrinkage="auto"), cls(solver="eigen", shrinkage=0.3)]
+    elif name == "QuadraticDiscriminantAnalysis":
+        EXTRA += [cls(reg_param=0.3)]
     elif name in ("DecisionTreeClassifier", "DecisionTreeRegressor"):
         extra = {"criterion": "entropy"} if name == "DecisionTreeClassifier" else {}
         EXTRA += [cls(max_depth=8, min_samples_leaf=2, max_features="sqrt", random_state=0,
