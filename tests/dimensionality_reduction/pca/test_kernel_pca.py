@@ -13,8 +13,10 @@ from mlmath.dimensionality_reduction.pca.kernel_pca import (
     center_kernel,
     center_kernel_new,
     pairwise_kernel,
+    top_eigenpairs,
 )
 from mlmath.dimensionality_reduction.pca.pca import PCA
+from mlmath.validation import InvalidParameterError
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(60, 3)) * np.array([3.0, 1.0, 0.3])
@@ -128,3 +130,119 @@ def test_bad_input_gets_clear_errors():
         kp.inverse_transform(np.zeros((2, 2)))
     with pytest.raises(ValueError, match="negative eigenvalues"):
         KernelPCA(kernel="sigmoid", gamma=5.0, coef0=-3.0).fit(X)
+
+
+# --------------------------------------------------------------- eigensolvers (dense, arpack)
+
+X_400, _ = make_circles(400, factor=0.3, noise=0.05, random_state=0)
+X_400_NEW, _ = make_circles(100, factor=0.3, noise=0.05, random_state=1)
+
+
+def test_dense_solver_returns_the_top_eigenpairs_of_a_full_decomposition():
+    A = RNG.normal(size=(50, 50))
+    S = A @ A.T
+    lam_all, U_all = np.linalg.eigh(S)
+    for solver in ("dense", "arpack"):
+        lam, U = top_eigenpairs(S, 4, solver=solver, random_state=0)
+        np.testing.assert_allclose(lam, lam_all[::-1][:4], rtol=1e-12)
+        # the same vectors up to sign (the gaps of a Wishart spectrum's top are wide)
+        np.testing.assert_allclose(np.abs(U.T @ U_all[:, ::-1][:, :4]), np.eye(4), atol=1e-9)
+
+
+@pytest.mark.parametrize("q", [1, 3, 8])
+def test_arpack_equals_dense_and_scikit_learn(q):
+    kw = {"kernel": "rbf", "gamma": 2.0}
+    arp = KernelPCA(q, eigen_solver="arpack", random_state=0, **kw).fit(X_400)
+    den = KernelPCA(q, eigen_solver="dense", **kw).fit(X_400)
+    sk_arp = SkKernelPCA(q, eigen_solver="arpack", random_state=0, **kw).fit(X_400)
+    sk_den = SkKernelPCA(q, eigen_solver="dense", **kw).fit(X_400)
+    for ours, sk in [(arp, sk_arp), (den, sk_den), (arp, den)]:
+        np.testing.assert_allclose(ours.eigenvalues_, sk.eigenvalues_, rtol=1e-10)
+        # the sign rule makes the vectors themselves comparable, not only their span
+        np.testing.assert_allclose(ours.eigenvectors_, sk.eigenvectors_, atol=1e-8)
+        np.testing.assert_allclose(ours.transform(X_400_NEW), sk.transform(X_400_NEW),
+                                   atol=1e-8)
+
+
+@pytest.mark.parametrize("n, q, expected", [
+    (201, 9, "arpack"), (200, 9, "dense"), (201, 10, "dense"), (300, None, "dense"),
+    (300, 2, "arpack")])
+def test_auto_follows_scikit_learns_rule(monkeypatch, n, q, expected):
+    from mlmath.dimensionality_reduction.pca import kernel_pca
+    used = []
+
+    def spy(K, q, *, solver, **kwargs):
+        used.append(solver)
+        return top_eigenpairs(K, q, solver=solver, **kwargs)
+
+    monkeypatch.setattr(kernel_pca, "top_eigenpairs", spy)
+    X_n, _ = make_circles(n, factor=0.3, noise=0.05, random_state=0)
+    KernelPCA(q, kernel="rbf", gamma=2.0, random_state=0).fit(X_n)
+    assert used == [expected]
+
+
+def test_random_state_seeds_arpack_only():
+    kw = {"kernel": "rbf", "gamma": 2.0, "eigen_solver": "arpack"}
+    a = KernelPCA(3, random_state=0, **kw).fit(X_400)
+    b = KernelPCA(3, random_state=np.random.RandomState(0), **kw).fit(X_400)
+    c = KernelPCA(3, random_state=5, **kw).fit(X_400)
+    np.testing.assert_array_equal(a.eigenvectors_, b.eigenvectors_)   # same starting vector
+    np.testing.assert_allclose(a.eigenvectors_, c.eigenvectors_, atol=1e-8)  # same answer
+    dense = [KernelPCA(3, kernel="rbf", eigen_solver="dense", random_state=s).fit(X_400)
+             for s in (0, 5)]
+    np.testing.assert_array_equal(dense[0].eigenvectors_, dense[1].eigenvectors_)
+
+
+def test_tol_bounds_the_relative_eigenvalue_error():
+    exact = KernelPCA(5, kernel="rbf", gamma=2.0, eigen_solver="dense").fit(X_400)
+    rough = KernelPCA(5, kernel="rbf", gamma=2.0, eigen_solver="arpack", tol=1e-3,
+                      random_state=0).fit(X_400)
+    assert np.all(np.abs(rough.eigenvalues_ / exact.eigenvalues_ - 1) <= 1e-3)
+
+
+def test_max_iter_too_small_is_a_clear_error():
+    X_flat = np.random.default_rng(0).normal(size=(300, 200))   # a flat spectrum
+    with pytest.raises(RuntimeError, match="ARPACK did not converge"):
+        KernelPCA(2, kernel="rbf", gamma=1e-3, eigen_solver="arpack", max_iter=1,
+                  random_state=0).fit(X_flat)
+    # enough restarts: the same eigenvalues as the dense solver
+    ok = KernelPCA(2, kernel="rbf", gamma=1e-3, eigen_solver="arpack", random_state=0).fit(X_flat)
+    den = KernelPCA(2, kernel="rbf", gamma=1e-3, eigen_solver="dense").fit(X_flat)
+    np.testing.assert_allclose(ok.eigenvalues_, den.eigenvalues_, rtol=1e-10)
+
+
+def test_arpack_needs_fewer_components_than_samples():
+    with pytest.raises(ValueError, match="n_components < n_samples"):
+        KernelPCA(eigen_solver="arpack").fit(X)
+    with pytest.raises(ValueError, match="n_components < n_samples"):
+        KernelPCA(len(X), eigen_solver="arpack").fit(X)
+
+
+def test_remove_zero_eig_with_arpack():
+    X_rank3 = RNG.normal(size=(300, 3))            # the centred linear kernel has rank 3
+    kw = {"kernel": "linear", "eigen_solver": "arpack", "random_state": 0}
+    kept = KernelPCA(5, **kw).fit(X_rank3)
+    assert kept.eigenvalues_.shape == (5,) and np.all(kept.eigenvalues_[3:] == 0)
+    assert np.all(kept.transform(X_rank3[:4])[:, 3:] == 0)
+    dropped = KernelPCA(5, remove_zero_eig=True, **kw).fit(X_rank3)
+    sk = SkKernelPCA(5, remove_zero_eig=True, **kw).fit(X_rank3)
+    assert dropped.eigenvalues_.shape == (3,)
+    np.testing.assert_allclose(dropped.eigenvalues_, sk.eigenvalues_, rtol=1e-10)
+    np.testing.assert_allclose(dropped.transform(X_rank3), sk.transform(X_rank3), atol=1e-8)
+
+
+def test_preimage_with_arpack_matches_scikit_learn():
+    kw = {"kernel": "rbf", "gamma": 2.0, "fit_inverse_transform": True, "alpha": 0.1,
+          "random_state": 0}
+    ours = KernelPCA(4, **kw).fit(X_400)                  # "auto": arpack here
+    sk = SkKernelPCA(4, **kw).fit(X_400)
+    np.testing.assert_allclose(ours.inverse_transform(ours.transform(X_400_NEW)),
+                               sk.inverse_transform(sk.transform(X_400_NEW)), atol=1e-7)
+
+
+@pytest.mark.parametrize("params", [
+    {"eigen_solver": "randomized"}, {"eigen_solver": None}, {"tol": -1e-3}, {"tol": "0"},
+    {"max_iter": 0}, {"max_iter": 2.5}, {"random_state": "seed"}, {"random_state": -1}])
+def test_solver_parameters_are_validated(params):
+    with pytest.raises(InvalidParameterError):
+        KernelPCA(2, **params).fit(X)

@@ -8,6 +8,7 @@ from mlmath.dimensionality_reduction.pca.kernel_pca import (
     center_kernel,
     center_kernel_new,
     pairwise_kernel,
+    top_eigenpairs,
 )
 from mlmath.dimensionality_reduction.pca.pca import PCA, choose_n_components
 from mlmath.dimensionality_reduction.pca.ppca import (
@@ -33,5 +34,6 @@ __all__ = [
     "pairwise_kernel",
     "center_kernel",
     "center_kernel_new",
+    "top_eigenpairs",
     "KernelPCA",
 ]

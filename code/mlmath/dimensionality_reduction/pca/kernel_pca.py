@@ -4,15 +4,19 @@ Everything is computed from the kernel matrix :math:`\mathbf K`: centring in fea
 double centring of :math:`\mathbf K` (:func:`center_kernel`, :func:`center_kernel_new`), the
 principal axes are expansions in the training points whose coefficients are the eigenvectors
 of the centred matrix, and a pre-image map back to the inputs is learned by kernel ridge
-regression (Bakır, Weston and Schölkopf, 2004), as in scikit-learn.
+regression (Bakır, Weston and Schölkopf, 2004), as in scikit-learn. The leading eigenpairs come
+from LAPACK (only the top :math:`q` of them) or, for a few components of a large matrix, from
+ARPACK's Lanczos iteration, chosen by scikit-learn's rule.
 """
 
 from numbers import Integral, Real
 
 import numpy as np
 from scipy import linalg
+from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mlmath.supervised.svm.kernels import kernel_matrix
@@ -24,7 +28,8 @@ from mlmath.validation import (
     validate_parameters,
 )
 
-__all__ = ["pairwise_kernel", "center_kernel", "center_kernel_new", "KernelPCA"]
+__all__ = ["pairwise_kernel", "center_kernel", "center_kernel_new", "top_eigenpairs",
+           "KernelPCA"]
 
 
 def pairwise_kernel(X, Z, kernel, *, gamma, degree=3, coef0=1.0):
@@ -83,7 +88,9 @@ def center_kernel(K):
     """
     column_means = K.mean(axis=0)
     grand_mean = float(column_means.mean())
-    Kc = K - column_means[None, :] - column_means[:, None] + grand_mean
+    Kc = K - column_means[None, :]                   # one n x n temporary; the rest in place
+    Kc -= column_means[:, None]
+    Kc += grand_mean
     return Kc, column_means, grand_mean
 
 
@@ -108,11 +115,69 @@ def center_kernel_new(K_new, column_means, grand_mean):
     -----
     Implements {eq}`eq-pca-kernel-centre-new` of the PCA chapter.
     """
-    return K_new - column_means[None, :] - K_new.mean(axis=1)[:, None] + grand_mean
+    Kc = K_new - column_means[None, :]               # one temporary; the rest in place
+    Kc -= K_new.mean(axis=1)[:, None]
+    Kc += grand_mean
+    return Kc
+
+
+def top_eigenpairs(K, q, *, solver="dense", tol=0.0, max_iter=None, random_state=None):
+    r"""The :math:`q` largest eigenpairs of a symmetric matrix, decreasing.
+
+    Parameters
+    ----------
+    K : ndarray of shape (n, n)
+        Symmetric; read only.
+    q : int
+        Number of eigenpairs, ``1 <= q <= n`` (``q < n`` for ``"arpack"``).
+    solver : {"dense", "arpack"}, default="dense"
+        ``"dense"``: LAPACK's symmetric eigensolver restricted to the indices
+        :math:`n - q, \dots, n - 1` (the reduction to tridiagonal form still costs
+        :math:`\mathcal O(n^3)`). ``"arpack"``: implicitly restarted Lanczos
+        (``scipy.sparse.linalg.eigsh`` with ``which="LA"``), one product with ``K``,
+        :math:`\mathcal O(n^2)`, per iteration.
+    tol : float, default=0.0
+        ARPACK's relative accuracy of the Ritz values; 0 means machine precision.
+    max_iter : int or None, default=None
+        ARPACK's limit on restarts; ``None`` means ARPACK's default, :math:`10n`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds ARPACK's starting vector, uniform on :math:`[-1, 1]^n` as in scikit-learn.
+
+    Returns
+    -------
+    eigenvalues : ndarray of shape (q,)
+        Decreasing.
+    eigenvectors : ndarray of shape (n, q)
+        Orthonormal columns, in the order of ``eigenvalues``.
+
+    Raises
+    ------
+    RuntimeError
+        If ARPACK does not converge within ``max_iter`` restarts.
+
+    Notes
+    -----
+    Step 2 of {prf:ref}`alg-pca-kernel` of the PCA chapter (before the clipping and the sign
+    rule).
+    """
+    n = K.shape[0]
+    if solver == "dense":
+        lam, A = linalg.eigh(K, subset_by_index=(n - q, n - 1), check_finite=False)
+    else:
+        v0 = check_random_state(random_state).uniform(-1, 1, n)
+        try:
+            lam, A = eigsh(K, q, which="LA", tol=tol, maxiter=max_iter, v0=v0)
+        except ArpackNoConvergence as err:
+            raise RuntimeError(
+                f"ARPACK did not converge to the {q} leading eigenpairs in max_iter={max_iter} "
+                "restarts: raise max_iter or tol, or use eigen_solver='dense'."
+            ) from err
+    order = np.argsort(lam)[::-1]
+    return lam[order], A[:, order]
 
 
 class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    r"""Kernel principal component analysis with a dense eigensolver.
+    r"""Kernel principal component analysis.
 
     Parameters
     ----------
@@ -130,10 +195,20 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         Ridge strength of the pre-image map (``fit_inverse_transform=True``).
     fit_inverse_transform : bool, default=False
         Learn the pre-image map by kernel ridge regression of the inputs on their scores.
-    eigen_solver : {"auto", "dense"}, default="auto"
-        Both mean LAPACK's symmetric eigensolver on the whole kernel matrix.
+    eigen_solver : {"auto", "dense", "arpack"}, default="auto"
+        ``"dense"``: LAPACK's symmetric eigensolver, only the top ``n_components`` pairs;
+        ``"arpack"``: ARPACK's Lanczos iteration (needs ``n_components < n_samples``);
+        ``"auto"``: ``"arpack"`` when ``n_components < 10`` and ``n_samples > 200``, else
+        ``"dense"`` (scikit-learn's rule).
+    tol : float, default=0
+        Convergence tolerance of ARPACK (0: machine precision); ignored by ``"dense"``.
+    max_iter : int or None, default=None
+        Maximum number of ARPACK restarts (``None``: ARPACK's default); ignored by
+        ``"dense"``.
     remove_zero_eig : bool, default=False
         Drop components of zero eigenvalue (always done when ``n_components`` is None).
+    random_state : int, RandomState instance or None, default=None
+        Seeds ARPACK's starting vector; ignored by ``"dense"``.
 
     Attributes
     ----------
@@ -154,9 +229,8 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
     Notes
     -----
     Implements {prf:ref}`alg-pca-kernel` of the PCA chapter. Not implemented (scikit-learn
-    has them): precomputed and callable kernels, ``kernel_params``, the ``"arpack"`` and
-    ``"randomized"`` eigensolvers (and their ``tol``, ``max_iter``, ``iterated_power``,
-    ``random_state``), ``copy_X``, ``n_jobs``, sparse input.
+    has them): precomputed and callable kernels, ``kernel_params``, the ``"randomized"``
+    eigensolver (and its ``iterated_power``), ``copy_X``, ``n_jobs``, sparse input.
     """
 
     _parameter_constraints = {
@@ -167,13 +241,16 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         "coef0": [Interval(Real, None, None)],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "fit_inverse_transform": ["boolean"],
-        "eigen_solver": [Options(["auto", "dense"])],
+        "eigen_solver": [Options(["auto", "dense", "arpack"])],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None), None],
         "remove_zero_eig": ["boolean"],
+        "random_state": ["random_state"],
     }
 
     def __init__(self, n_components=None, *, kernel="linear", gamma=None, degree=3, coef0=1,
-                 alpha=1.0, fit_inverse_transform=False, eigen_solver="auto",
-                 remove_zero_eig=False):
+                 alpha=1.0, fit_inverse_transform=False, eigen_solver="auto", tol=0,
+                 max_iter=None, remove_zero_eig=False, random_state=None):
         self.n_components = n_components
         self.kernel = kernel
         self.gamma = gamma
@@ -182,14 +259,17 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
         self.alpha = alpha
         self.fit_inverse_transform = fit_inverse_transform
         self.eigen_solver = eigen_solver
+        self.tol = tol
+        self.max_iter = max_iter
         self.remove_zero_eig = remove_zero_eig
+        self.random_state = random_state
 
     def _kernel(self, X, Z):
         return pairwise_kernel(X, Z, self.kernel, gamma=self.gamma_, degree=self.degree,
                                coef0=self.coef0)
 
     def fit(self, X, y=None):
-        """Eigendecompose the centred kernel matrix of ``X``.
+        """Find the leading eigenpairs of the centred kernel matrix of ``X``.
 
         Parameters
         ----------
@@ -213,8 +293,14 @@ class KernelPCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
                              "gamma or degree.")
         Kc, self._column_means, self._grand_mean = center_kernel(K)
         q = n if self.n_components is None else min(n, self.n_components)
-        lam, A = linalg.eigh(Kc, subset_by_index=(n - q, n - 1), check_finite=False)
-        lam, A = lam[::-1].copy(), A[:, ::-1]        # decreasing
+        solver = self.eigen_solver
+        if solver == "auto":
+            solver = "arpack" if n > 200 and q < 10 else "dense"
+        if solver == "arpack" and q >= n:
+            raise ValueError(f"eigen_solver='arpack' needs n_components < n_samples = {n}; "
+                             f"got n_components={self.n_components}. Use 'dense'.")
+        lam, A = top_eigenpairs(Kc, q, solver=solver, tol=self.tol, max_iter=self.max_iter,
+                                random_state=self.random_state)
         top = lam.max()
         if top < 0 or (lam.min() < -1e-5 * top and lam.min() < -1e-10):
             raise ValueError("The centred kernel matrix has significant negative eigenvalues: "
