@@ -4,6 +4,7 @@ Its tests are under ``tests/dimensionality_reduction/lda/``.
 """
 
 from mlmath.dimensionality_reduction.lda.estimators import LinearDiscriminantAnalysis
+from mlmath.dimensionality_reduction.lda.posterior import GaussianPosteriorMixin
 from mlmath.dimensionality_reduction.lda.qda import QuadraticDiscriminantAnalysis
 from mlmath.dimensionality_reduction.lda.scatter import (
     between_class_covariance,
@@ -45,6 +46,7 @@ __all__ = [
     "solve_eigen",
     "solve_lsqr",
     "solve_svd",
+    "GaussianPosteriorMixin",
     "LinearDiscriminantAnalysis",
     "QuadraticDiscriminantAnalysis",
 ]

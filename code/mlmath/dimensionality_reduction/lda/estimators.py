@@ -18,6 +18,7 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mlmath.dimensionality_reduction.lda.posterior import GaussianPosteriorMixin
 from mlmath.dimensionality_reduction.lda.scatter import (
     check_priors,
     class_counts,
@@ -37,8 +38,8 @@ from mlmath.validation import (
 __all__ = ["LinearDiscriminantAnalysis"]
 
 
-class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-                                 ClassifierMixin, BaseEstimator):
+class LinearDiscriminantAnalysis(GaussianPosteriorMixin, ClassNamePrefixFeaturesOutMixin,
+                                 TransformerMixin, ClassifierMixin, BaseEstimator):
     r"""Linear discriminant analysis: Gaussian classes with a shared covariance.
 
     Parameters
@@ -199,20 +200,6 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, TransformerMix
             scores = np.column_stack([np.zeros_like(scores), scores])
         return scores
 
-    def predict(self, X):
-        """The class of largest posterior probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        scores = self._class_scores(X)
-        return self.classes_[np.argmax(scores, axis=1)]
-
     def predict_log_proba(self, X):
         """Log posterior probabilities, by the log-softmax of the scores.
 
@@ -235,16 +222,3 @@ class LinearDiscriminantAnalysis(ClassNamePrefixFeaturesOutMixin, TransformerMix
         if scores.ndim == 1:  # two classes: log sigmoid of minus and plus the log-odds
             return np.column_stack([-np.logaddexp(0.0, scores), -np.logaddexp(0.0, -scores)])
         return log_softmax(scores, axis=1)
-
-    def predict_proba(self, X):
-        """Posterior probabilities of the classes.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-        """
-        return np.exp(self.predict_log_proba(X))

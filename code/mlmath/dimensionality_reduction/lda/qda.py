@@ -12,8 +12,8 @@ from scipy import linalg
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mlmath.dimensionality_reduction.lda.posterior import GaussianPosteriorMixin
 from mlmath.dimensionality_reduction.lda.scatter import check_priors, class_counts
-from mlmath.numerics import log_softmax
 from mlmath.validation import (
     Interval,
     check_squares_representable,
@@ -24,7 +24,7 @@ from mlmath.validation import (
 __all__ = ["QuadraticDiscriminantAnalysis"]
 
 
-class QuadraticDiscriminantAnalysis(ClassifierMixin, BaseEstimator):
+class QuadraticDiscriminantAnalysis(GaussianPosteriorMixin, ClassifierMixin, BaseEstimator):
     r"""Quadratic discriminant analysis: Gaussian classes, each with its own covariance.
 
     Parameters
@@ -149,43 +149,3 @@ class QuadraticDiscriminantAnalysis(ClassifierMixin, BaseEstimator):
         """
         scores = self._class_scores(X)
         return scores[:, 1] - scores[:, 0] if scores.shape[1] == 2 else scores
-
-    def predict(self, X):
-        """The class of largest posterior probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        scores = self._class_scores(X)
-        return self.classes_[np.argmax(scores, axis=1)]
-
-    def predict_log_proba(self, X):
-        """Log posterior probabilities, by the log-softmax of the scores.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-        """
-        return log_softmax(self._class_scores(X), axis=1)
-
-    def predict_proba(self, X):
-        """Posterior probabilities of the classes.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-        """
-        return np.exp(self.predict_log_proba(X))
