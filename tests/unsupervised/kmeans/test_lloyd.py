@@ -71,6 +71,49 @@ def test_assign_and_inertia_agree_with_brute_force():
     assert inertia(X, C, labels, w) == pytest.approx(D.min(axis=1) @ w, rel=1e-12)
 
 
+@pytest.mark.parametrize("k", [3, 16, 17, 40])   # the running minimum (K <= 16) and argmin
+def test_assign_takes_the_lowest_index_on_ties_in_both_strategies(k):
+    # integer points and centres: every distance is exact, so the ties are real ties; with
+    # duplicated centres every point is tied between at least two. 8,000 points at K = 40
+    # take two blocks of rows.
+    rng = np.random.default_rng(5)
+    X = rng.integers(-3, 4, size=(8_000 if k == 40 else 1_000, 3)).astype(float)
+    C = rng.integers(-3, 4, size=(k, 3)).astype(float)
+    h = k // 2
+    C[h:2 * h] = C[:h]                             # centres h, ..., 2h - 1 repeat 0, ..., h - 1
+    labels, d2 = assign(X, C)
+    D = _direct(X, C)
+    np.testing.assert_array_equal(labels, np.argmin(D, axis=1))   # argmin: the lowest index
+    np.testing.assert_array_equal(d2, D.min(axis=1))
+    assert not np.any((labels >= h) & (labels < 2 * h))    # never the later copy of a centre
+    assert np.any(labels < h)
+
+
+@pytest.mark.parametrize("n_points, n_centres", [(300, 9), (5, 50)])
+def test_distances_are_right_with_more_centres_than_points_and_far_from_the_origin(
+        n_points, n_centres):
+    # squared_distances is built as its transpose: check both shapes, with the guard at work
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(n_points, 4)) + 1e8
+    C = rng.normal(size=(n_centres, 4)) + 1e8
+    C[0] = X[1]
+    D = squared_distances(X, C)
+    assert D.shape == (n_points, n_centres)
+    np.testing.assert_allclose(D, _direct(X, C), rtol=1e-12)
+    assert D[1, 0] == 0.0
+
+
+def test_inertia_in_blocks_is_the_direct_sum():
+    # 3,000 points of 40 features: the inertia is summed in 8 blocks of rows
+    rng = np.random.default_rng(7)
+    X, C = rng.normal(size=(3_000, 40)), rng.normal(size=(5, 40))
+    labels = rng.integers(0, 5, size=3_000)
+    direct = np.sum((X - C[labels]) ** 2, axis=1)
+    assert inertia(X, C, labels) == pytest.approx(direct.sum(), rel=1e-13)
+    w = rng.uniform(0.5, 2.0, size=3_000)
+    assert inertia(X, C, labels, w) == pytest.approx(direct @ w, rel=1e-13)
+
+
 def test_update_moves_every_centre_to_the_weighted_mean_of_its_points():
     rng = np.random.default_rng(4)
     X = rng.normal(size=(100, 3))

@@ -70,8 +70,9 @@ def minibatch_step(Xb, wb, labels, C, counts):
     k = C.shape[0]
     wsum = np.bincount(labels, weights=wb, minlength=k)                 # (k,)
     n = Xb.shape[0]
-    membership = sparse.csr_matrix((wb, (labels, np.arange(n))), shape=(k, n))
-    sums = np.asarray(membership @ Xb)                                   # (k, d)
+    # one entry per point (column), as in update_centers
+    membership = sparse.csc_array((wb, labels, np.arange(n + 1)), shape=(k, n))
+    sums = membership @ Xb                                               # (k, d)
     hit = wsum > 0
     old = counts[hit]
     counts[hit] += wsum[hit]
