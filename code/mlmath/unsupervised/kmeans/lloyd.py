@@ -103,8 +103,9 @@ def _nearest_centres(X, C2, C_sq, labels, values):
     NumPy's ``argmin`` along the rows of the ``(m, K)`` matrix pays a fixed cost per row, which
     dominates when there are few centres. Up to ``_RUNNING_MIN_CENTRES`` centres the minimum is
     therefore a running minimum over the centres on the ``(K, m)`` matrix, ``K`` vectorised
-    passes over the points (about twice as fast at ``K = 8`` and 16,000 points); with more
-    centres ``argmin`` is the faster. Both give the lowest index on ties.
+    passes over the points; with many centres (from about 30, depending on the machine)
+    ``argmin`` is the faster, and the threshold of 16 is a conservative choice between the two.
+    Both give the lowest index on ties.
 
     Parameters
     ----------
