@@ -249,3 +249,12 @@ def test_underflow_the_documented_limit_of_the_relative_bound():
         assert [g.tolist() for g in got] == [[0, 1, 2], [0, 1, 2], [0, 1, 2], [3]]
     sk = NearestNeighbors(radius=1e-170).fit(X).radius_neighbors(X, return_distance=False)
     assert [sorted(s.tolist()) for s in sk] == [[0, 1, 2], [0, 1, 2], [0, 1, 2], [3]]
+
+
+def test_a_radius_beyond_the_float_range_on_the_reduced_scale_takes_every_point():
+    # eps**3 overflows Python's float power; the reduced radius is then infinite, as eps*eps is
+    X = np.random.default_rng(3).normal(size=(30, 3))
+    for algorithm in ("brute", "kd_tree"):
+        indptr, _ = radius_neighbourhoods(X, 1e110, metric="minkowski", p=3.0,
+                                          algorithm=algorithm)
+        assert np.all(np.diff(indptr) == len(X))

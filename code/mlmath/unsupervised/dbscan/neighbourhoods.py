@@ -59,6 +59,8 @@ def reduced_radius(eps, p):
     Returns
     -------
     float
+        Infinite when :math:`\epsilon^p` exceeds the largest float (as ``eps * eps`` is for
+        ``p = 2``): every finite distance is then within the radius.
     """
     if math.isinf(p):
         return float(eps)
@@ -66,7 +68,10 @@ def reduced_radius(eps, p):
         return float(eps) * float(eps)
     if p == 1.0:
         return float(eps)
-    return float(eps) ** p
+    try:
+        return float(eps) ** p
+    except OverflowError:  # a radius beyond the largest float on the reduced scale: all within
+        return math.inf
 
 
 @numba.njit(cache=True, nogil=True)
