@@ -1,0 +1,1 @@
+"""Ensembles: bagging and random forests, boosting (issue 12)."""
