@@ -1,0 +1,152 @@
+"""Bootstrap samples, out-of-bag bookkeeping and BaggingClassifier, against direct computations."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.ensemble import BaggingClassifier as SkBagging
+from sklearn.ensemble import RandomForestClassifier as SkForest
+from sklearn.linear_model import Perceptron
+
+from mlmath.ensembles.random_forests import (
+    BaggingClassifier,
+    RandomForestClassifier,
+    bootstrap_counts,
+    bootstrap_indices,
+    member_seeds,
+    oob_mask,
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(300, 8, n_informative=4, n_classes=3, n_clusters_per_class=1,
+                               random_state=0)
+    return X, np.array(["a", "b", "c"])[y]
+
+
+def test_bootstrap_indices_are_reproducible_from_the_seed():
+    a, b = bootstrap_indices(17, 50), bootstrap_indices(17, 50)
+    assert np.array_equal(a, b) and a.shape == (50,) and a.min() >= 0 and a.max() < 50
+    assert not np.array_equal(a, bootstrap_indices(18, 50))
+    counts = bootstrap_counts(17, 50)
+    assert np.array_equal(counts, [np.sum(a == i) for i in range(50)])  # counted one by one
+    assert np.array_equal(oob_mask(17, 50), [i not in set(a) for i in range(50)])
+    assert bootstrap_indices(3, 50, 20).shape == (20,)
+
+
+def test_seeds_and_bootstrap_samples_are_scikit_learns(data):
+    X, y = data
+    ours = RandomForestClassifier(n_estimators=7, random_state=4).fit(X, y)
+    twin = SkForest(n_estimators=7, random_state=4).fit(X, y)
+    for a, b in zip(ours.estimators_samples_, twin.estimators_samples_):
+        assert np.array_equal(np.sort(a), np.sort(b))
+    ours = BaggingClassifier(n_estimators=5, max_features=0.5, random_state=4).fit(X, y)
+    twin = SkBagging(n_estimators=5, max_features=0.5, random_state=4).fit(X, y)
+    for a, b in zip(ours.estimators_samples_, twin.estimators_samples_):
+        assert np.array_equal(np.sort(a), np.sort(b))
+    for a, b in zip(ours.estimators_features_, twin.estimators_features_):
+        assert np.array_equal(a, b)
+    assert np.array_equal(member_seeds(4, 3), np.random.RandomState(4).randint(2**31 - 1, size=3))
+
+
+def test_the_out_of_bag_fraction_is_near_one_over_e():
+    n = 2_000
+    frac = np.mean([oob_mask(s, n).mean() for s in range(200)])
+    # (1 - 1/n)^n, the probability that n draws miss a given sample; sd of the mean ~ 3e-4
+    assert abs(frac - (1 - 1 / n) ** n) < 2e-3
+    assert abs((1 - 1 / n) ** n - np.exp(-1)) < 1e-4
+
+
+def _direct_oob_proba(est, X, n_classes):
+    """For each sample, the mean probability of the members that did not draw it (a loop)."""
+    proba = np.full((len(X), n_classes), np.nan)
+    members = list(zip(est.estimators_, est.estimators_samples_,
+                       getattr(est, "estimators_features_", [None] * len(est.estimators_))))
+    for i in range(len(X)):
+        rows = []
+        for member, samples, feats in members:
+            if i in set(samples.tolist()):
+                continue
+            x = X[i:i + 1] if feats is None else X[i:i + 1, feats]
+            p = np.zeros(n_classes)
+            p[np.asarray(member.classes_, dtype=int)] = member.predict_proba(x)[0]
+            rows.append(p)
+        if rows:
+            proba[i] = np.mean(rows, axis=0)
+    return proba
+
+
+def test_bagging_oob_score_is_the_direct_computation(data):
+    X, y = data
+    est = BaggingClassifier(n_estimators=15, max_features=0.75, oob_score=True,
+                            random_state=1).fit(X, y)
+    direct = _direct_oob_proba(est, X, 3)
+    assert not np.any(np.isnan(direct))  # 15 members: every sample is left out by some
+    np.testing.assert_allclose(est.oob_decision_function_, direct, rtol=1e-12, atol=1e-12)
+    y_enc = np.searchsorted(est.classes_, y)
+    assert est.oob_score_ == pytest.approx(np.mean(np.argmax(direct, axis=1) == y_enc))
+
+
+def test_bagging_prediction_is_the_mean_of_the_members(data):
+    X, y = data
+    est = BaggingClassifier(n_estimators=6, max_features=5, random_state=2).fit(X, y)
+    mean = np.mean([m.predict_proba(X[:, f]) for m, f in
+                    zip(est.estimators_, est.estimators_features_)], axis=0)
+    np.testing.assert_allclose(est.predict_proba(X), mean)
+    assert np.array_equal(est.predict(X), est.classes_[np.argmax(mean, axis=1)])
+    assert all(len(np.unique(f)) == 5 for f in est.estimators_features_)
+
+
+def test_bagging_a_classifier_without_probabilities_averages_votes(data):
+    X, y = data
+    est = BaggingClassifier(Perceptron(random_state=0), n_estimators=5, random_state=0)
+    est.fit(X, y)
+    votes = np.zeros((len(X), 3))
+    for m, f in zip(est.estimators_, est.estimators_features_):
+        votes[np.arange(len(X)), m.predict(X[:, f])] += 1  # members predict encoded classes
+    np.testing.assert_allclose(est.predict_proba(X), votes / 5)
+
+
+def test_bagging_with_n_jobs_is_the_same_fit(data):
+    X, y = data
+    one = BaggingClassifier(n_estimators=8, random_state=5).fit(X, y)
+    two = BaggingClassifier(n_estimators=8, random_state=5, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(one.predict_proba(X), two.predict_proba(X))
+
+
+def test_bagging_averages_away_variance():
+    # a bagged deep tree generalises better than one deep tree on noisy data
+    X, y = make_classification(1_000, 10, n_informative=5, flip_y=0.15, random_state=3)
+    from mlmath.supervised.decision_trees import DecisionTreeClassifier
+
+    tree = DecisionTreeClassifier(random_state=0).fit(X[:600], y[:600]).score(X[600:], y[600:])
+    bag = BaggingClassifier(n_estimators=30, random_state=0).fit(X[:600], y[:600])
+    assert bag.score(X[600:], y[600:]) > tree + 0.03
+
+
+def test_oob_needs_bootstrap(data):
+    X, y = data
+    with pytest.raises(ValueError, match="bootstrap=True"):
+        BaggingClassifier(bootstrap=False, oob_score=True).fit(X, y)
+    with pytest.raises(ValueError, match="max_samples"):
+        BaggingClassifier(max_samples=1_000).fit(X, y)
+
+
+def _pid_after_a_pause(member):
+    import os
+    import time
+
+    time.sleep(0.5)  # long enough that each of the two workers takes a share
+    return member, os.getpid()
+
+
+def test_fit_in_parallel_uses_other_processes():
+    import os
+
+    from mlmath.ensembles.random_forests import fit_in_parallel
+
+    done = fit_in_parallel(_pid_after_a_pause, list(range(4)), (), 2)
+    assert [m for m, _ in done] == [0, 1, 2, 3]  # in the order of the members
+    pids = {pid for _, pid in done}
+    assert os.getpid() not in pids and len(pids) == 2
+    assert {pid for _, pid in fit_in_parallel(_pid_after_a_pause, [0], (), 2)} == {os.getpid()}
