@@ -25,6 +25,7 @@ __all__ = [
     "Interval",
     "RealNotInt",
     "Options",
+    "HasMethods",
     "check_parameter",
     "validate_parameters",
     "check_option",
@@ -163,6 +164,27 @@ class Options:
     def __str__(self):
         return " or ".join(repr(v) for v in self.values) if len(self.values) <= 2 \
             else "one of " + repr(list(self.values))
+
+
+class HasMethods:
+    """Constraint: an object with every one of the named methods (an estimator, for instance).
+
+    Parameters
+    ----------
+    methods : sequence of str
+        The names of the methods the object must have, callable.
+    """
+
+    def __init__(self, methods):
+        self.methods = tuple(methods)
+
+    def accepts(self, value):
+        """Whether ``value`` has every one of the methods, callable."""
+        return not isinstance(value, type) and all(
+            callable(getattr(value, m, None)) for m in self.methods)
+
+    def __str__(self):
+        return "an object with the methods " + " and ".join(repr(m) for m in self.methods)
 
 
 def _accepts(constraint, value):

@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validat
 
 from mlmath.supervised.decision_trees.estimators import DecisionTreeClassifier
 from mlmath.validation import (
+    HasMethods,
     Interval,
     check_sample_weight,
     encode_class_labels,
@@ -35,19 +36,6 @@ from mlmath.validation import (
 )
 
 __all__ = ["samme_step", "samme_training_error_bound", "AdaBoostClassifier"]
-
-
-class _HasMethods:
-    """Constraint: an object with every one of the named methods (an estimator)."""
-
-    def __init__(self, methods):
-        self.methods = tuple(methods)
-
-    def accepts(self, value):
-        return all(callable(getattr(value, m, None)) for m in self.methods)
-
-    def __str__(self):
-        return "an object with the methods " + " and ".join(repr(m) for m in self.methods)
 
 
 def samme_step(incorrect, sample_weight, n_classes, learning_rate=1.0):
@@ -143,7 +131,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "estimator": [_HasMethods(["fit", "predict"]), None],
+        "estimator": [HasMethods(["fit", "predict"]), None],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0.0, None, closed="neither")],
         "random_state": ["random_state"],

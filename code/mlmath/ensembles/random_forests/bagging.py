@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validat
 
 from mlmath.supervised.decision_trees.estimators import DecisionTreeClassifier
 from mlmath.validation import (
+    HasMethods,
     Interval,
     RealNotInt,
     check_sample_weight,
@@ -223,7 +224,7 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "estimator": [BaseEstimator, None],
+        "estimator": [HasMethods(["fit", "predict"]), None],
         "n_estimators": [Interval(Integral, 1, None)],
         "max_samples": [Interval(Integral, 1, None),
                         Interval(RealNotInt, 0.0, 1.0, closed="right")],
