@@ -227,6 +227,94 @@ def test_regressor_is_unchanged_by_a_large_target_offset(weighted):
     np.testing.assert_allclose(b.tree_.impurity, a.tree_.impurity, rtol=1e-6, atol=1e-9)
 
 
+def _friedman(n=300, seed=0):
+    from sklearn.datasets import make_friedman1
+
+    return make_friedman1(n, n_features=5, noise=0.5, random_state=seed)
+
+
+def test_regressor_on_targets_of_1e150_equals_scikit_learn():
+    # mean^2 of such targets overflows a Python float (the old code raised OverflowError)
+    X, y = _friedman()
+    ours = DecisionTreeRegressor(max_depth=4).fit(X, 1e150 * y)
+    ref = skt.DecisionTreeRegressor(max_depth=4, random_state=0).fit(X, 1e150 * y)
+    np.testing.assert_array_equal(ours.tree_.feature, ref.tree_.feature)
+    np.testing.assert_array_equal(ours.tree_.threshold, ref.tree_.threshold)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-12)
+    np.testing.assert_allclose(ours.tree_.impurity, ref.tree_.impurity, rtol=1e-9)
+    assert np.all(np.isfinite(ours.feature_importances_))
+
+
+@pytest.mark.parametrize("exponent", [500, 504, 1000])
+@pytest.mark.parametrize("centred", [False, True])
+def test_regressor_on_targets_times_a_huge_power_of_two_is_the_same_tree_scaled(exponent,
+                                                                                 centred):
+    # 2^504 ~ 5e151 (centred: a weighted sum of squared deviations ~4e307, near float64's
+    # largest) and 2^1000 ~ 1e301 (a near-constant target): the tree of y, with means times
+    # 2^k and variances times 2^(2k), exactly. Unscaled, the proxy S_1^2 / W of a large child
+    # overflows to inf from ~1e152 on, and the tree is meaningless (scikit-learn's is)
+    X, y = _friedman()
+    y = y - y.mean() if centred else y
+    if exponent == 1000:
+        y = 1.0 + 1e-6 * y  # its spread times 2^1000 is ~1e296 > 1e154: refused
+    w = np.random.default_rng(0).integers(0, 3, y.size).astype(float)  # bootstrap-like
+    a = DecisionTreeRegressor(min_samples_leaf=2).fit(X, y, sample_weight=w)
+    if exponent == 1000:
+        with pytest.raises(ValueError, match="overflow float64"):
+            DecisionTreeRegressor().fit(X, np.ldexp(y, exponent))
+        a = DecisionTreeRegressor(max_depth=3).fit(X, np.full(y.size, 1.0))
+        b = DecisionTreeRegressor(max_depth=3).fit(X, np.full(y.size, 2.0**exponent))
+        assert b.tree_.node_count == 1 and b.predict(X[:3]).tolist() == [2.0**exponent] * 3
+        return
+    b = DecisionTreeRegressor(min_samples_leaf=2).fit(X, np.ldexp(y, exponent), sample_weight=w)
+    for name in ("children_left", "feature", "threshold", "n_node_samples"):
+        np.testing.assert_array_equal(getattr(b.tree_, name), getattr(a.tree_, name))
+    np.testing.assert_allclose(b.tree_.value, np.ldexp(a.tree_.value, exponent), rtol=1e-14)
+    np.testing.assert_allclose(b.tree_.impurity, np.ldexp(a.tree_.impurity, 2 * exponent),
+                               rtol=1e-12)
+    np.testing.assert_allclose(b.feature_importances_, a.feature_importances_, rtol=1e-12)
+    # min_impurity_decrease in the units of y^2, scaled with them
+    c = DecisionTreeRegressor(min_impurity_decrease=0.05).fit(X, y)
+    e = DecisionTreeRegressor(min_impurity_decrease=np.ldexp(0.05, 2 * exponent)).fit(
+        X, np.ldexp(y, exponent))
+    np.testing.assert_array_equal(e.tree_.feature, c.tree_.feature)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e300])
+def test_regressor_refuses_targets_whose_variance_overflows(scale):
+    X, y = _friedman()
+    with pytest.raises(ValueError, match="squared deviations of y .* overflow float64"):
+        DecisionTreeRegressor().fit(X, scale * y)
+    # a constant target, however large, is one leaf
+    tree = DecisionTreeRegressor().fit(X, np.full(y.size, scale))
+    assert tree.tree_.node_count == 1 and np.all(tree.predict(X) == scale)
+
+
+@pytest.mark.parametrize("scale", [1e150, 2.0**500, 1e200, 1e300])
+def test_random_forest_regressor_on_huge_targets(scale):
+    from sklearn.ensemble import RandomForestRegressor as SkForest
+
+    from mlmath.ensembles.random_forests import RandomForestRegressor
+
+    X, y = _friedman(600)
+    Xt, yt = _friedman(300, seed=1)
+    kw = dict(n_estimators=10, random_state=0)
+    if scale > 1e154:
+        with pytest.raises(ValueError, match="overflow float64"):
+            RandomForestRegressor(**kw).fit(X, scale * y)
+        return
+    a = RandomForestRegressor(**kw).fit(X, y)
+    b = RandomForestRegressor(**kw).fit(X, scale * y)
+    if scale == 2.0**500:  # exact: every tree is the unscaled one, scaled
+        np.testing.assert_allclose(b.predict(Xt), scale * a.predict(Xt), rtol=1e-14)
+    # 1e150 rounds differently: the bootstrap's duplicates tie, and rounding breaks the ties
+    # another way (scikit-learn's forest does the same), so the held-out R^2 is compared
+    r2 = b.score(Xt, scale * yt)
+    assert abs(r2 - a.score(Xt, yt)) < 0.03
+    if scale == 1e150:  # scikit-learn overflows from ~1e152 on (its forest scores ~0.25 at 2^500)
+        assert abs(r2 - SkForest(**kw).fit(X, scale * y).score(Xt, scale * yt)) < 0.03
+
+
 @pytest.mark.parametrize("class_weight", [None, "balanced", {0: 3.0, 2: 0.5}])
 def test_class_weight_equals_scikit_learn(class_weight):
     # unbalanced classes, continuous sample weights (distinct gains, as above) times the class
@@ -346,3 +434,47 @@ def test_min_weight_fraction_leaf_equals_scikit_learn(Est):
     assert ours.tree_.weighted_n_node_samples.min() >= 0.03 * w.sum()
     np.testing.assert_array_equal(ours.tree_.feature, ref.tree_.feature)
     np.testing.assert_array_equal(ours.tree_.threshold, ref.tree_.threshold)
+
+
+@pytest.mark.parametrize("Est", [DecisionTreeClassifier, DecisionTreeRegressor])
+def test_fit_with_presorted_equals_fit_without_also_with_zero_weights(Est):
+    # gradient boosting sorts X once (presort) and fits every stage with it; zero weights
+    # (subsampling) drop rows, whose orders are then subset, not re-sorted
+    from mlmath.supervised.decision_trees import presort
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(600, 5))
+    X[:, 1] = np.round(X[:, 1], 1)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) if Est is DecisionTreeClassifier else X[:, 0] ** 2
+    order = presort(X)
+    w = rng.poisson(1.0, 600).astype(float)  # about 37 % zeros
+    for sw in (None, w):
+        a = Est(max_depth=5, random_state=0, max_features=3).fit(X, y, sample_weight=sw)
+        b = Est(max_depth=5, random_state=0, max_features=3).fit(X, y, sample_weight=sw,
+                                                                  presorted=order)
+        np.testing.assert_array_equal(a.tree_.feature, b.tree_.feature)
+        np.testing.assert_array_equal(a.tree_.threshold, b.tree_.threshold)
+        np.testing.assert_array_equal(a.tree_.value, b.tree_.value)
+    with pytest.raises(ValueError, match="presorted"):
+        Est().fit(X, y, presorted=order[:, :-1])
+    with pytest.raises(ValueError, match="presorted"):
+        Est().fit(X, y, sample_weight=w, presorted=presort(X[::-1]))
+
+
+@pytest.mark.parametrize("Est", [DecisionTreeClassifier, DecisionTreeRegressor])
+@pytest.mark.parametrize("bad", ["too_large", "negative", "repeated"])
+def test_a_wrong_presorted_array_is_refused_before_the_zero_weight_rows_are_dropped(Est, bad):
+    # the full array is checked first: an index n would raise a bare IndexError in the
+    # subsetting, and -1 would wrap around to the last sample and be accepted
+    from mlmath.supervised.decision_trees import presort
+
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(80, 3))
+    y = (X[:, 0] > 0).astype(int) if Est is DecisionTreeClassifier else X[:, 0]
+    w = np.ones(80)
+    w[::4] = 0.0
+    order = presort(X).astype(np.intp)
+    j = int(np.flatnonzero(order[0] == 79)[0])  # sample 79 is kept (79 % 4 != 0)
+    order[0, j] = {"too_large": 80, "negative": -1, "repeated": order[0, j - 1 if j else 1]}[bad]
+    with pytest.raises(ValueError, match="presorted"):
+        Est().fit(X, y, sample_weight=w, presorted=order)

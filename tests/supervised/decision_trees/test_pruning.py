@@ -9,13 +9,14 @@ from mlmath.supervised.decision_trees.estimators import (
     DecisionTreeClassifier,
     DecisionTreeRegressor,
 )
+from mlmath.supervised.decision_trees.growth import grow_tree
 from mlmath.supervised.decision_trees.impurity import CRITERIA
 from mlmath.supervised.decision_trees.pruning import (
     cost_complexity_path,
     prune_tree,
     weakest_link_pruning,
 )
-from mlmath.supervised.decision_trees.tree import TREE_LEAF, grow_tree
+from mlmath.supervised.decision_trees.tree import TREE_LEAF
 
 
 def _datasets():

@@ -161,3 +161,59 @@ def test_scanning_features_in_blocks_gives_the_same_splits(monkeypatch):
         np.testing.assert_array_equal(getattr(whole, key), getattr(blocks, key))
     for key in ["proxy", "left", "right"]:  # cumulated over other rows: equal up to rounding
         np.testing.assert_allclose(getattr(whole, key), getattr(blocks, key), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["gini", "squared_error"])
+def test_drawn_rows_layout_equals_exhaustive_search_over_the_drawn_features(name):
+    # each segment scans only its own drawn features, gathered into an (r, m) layout: row k of
+    # segment s is feature row_features[k, s]; a padding row (rows_ok False) is never chosen
+    rng = np.random.default_rng(3)
+    crit = CRITERIA[name]()
+    for _ in range(10):
+        n, d = 45, 6
+        X = rng.integers(0, 6, size=(n, d)).astype(float)
+        w = rng.uniform(0.2, 3.0, n)
+        y = rng.integers(0, 4, n) if crit.is_classification else rng.normal(size=n)
+        terms = crit.sample_terms(y, w, 4) if crit.is_classification else crit.sample_terms(y, w)
+        perm = rng.permutation(n)
+        segments = [perm[:10], perm[10:30], perm[30:]]
+        XT, order, starts, lengths = _layout(X, segments)
+        drawn = [np.sort(rng.choice(d, 2 + (k == 1), replace=False)) for k in range(3)]
+        r = 3
+        row_features = np.array([np.resize(f, r) for f in drawn]).T  # (r, n_seg), padded
+        rows_ok = np.array([np.arange(r) < f.size for f in drawn]).T
+        seg = segment_ids(lengths)
+        layout = order[row_features[:, seg], np.arange(seg.size)]
+        res = best_splits(XT, layout, starts, lengths, terms, crit, feature_mask=rows_ok,
+                          row_features=row_features)
+        full = best_splits(XT, order, starts, lengths, terms, crit,
+                           feature_mask=np.array([np.isin(np.arange(d), f) for f in drawn]).T)
+        for k, idx in enumerate(segments):
+            expected = _brute_force(X[:, drawn[k]], y, w, idx, crit, 4, 1)
+            found = crit.weighted_impurity(res.left[k]) + crit.weighted_impurity(res.right[k])
+            assert found == pytest.approx(expected, rel=1e-9, abs=1e-9)
+            assert res.feature[k] in drawn[k]
+            go = X[idx, res.feature[k]] <= res.threshold[k]
+            np.testing.assert_allclose(crit.sample_stats(y, w, 4)[idx[go]].sum(0)
+                                       if crit.is_classification
+                                       else crit.sample_stats(y, w)[idx[go]].sum(0),
+                                       res.left[k], atol=1e-9)
+        # the same splits as masking the full (d, m) layout (first feature, then first cut)
+        np.testing.assert_array_equal(res.feature, full.feature)
+        np.testing.assert_array_equal(res.threshold, full.threshold)
+
+
+def test_the_complex_cumulative_sum_is_bit_for_bit_the_two_real_ones():
+    # the regression scan cumulates (W, S1) as W + i S1: complex addition adds the parts
+    # separately, so each part must equal its own real cumulative sum exactly
+    from mlmath.supervised.decision_trees.splitter import _cumulative_stats
+
+    rng = np.random.default_rng(3)
+    w, s = rng.uniform(0.1, 3.0, 300), rng.normal(size=300) * 1e6
+    o = np.stack([rng.permutation(300) for _ in range(3)])
+    bound = rng.random(900) < 0.3
+    bound[299::300] = True
+    cum, per_row = _cumulative_stats(o, bound, None, w + 1j * s, 2)
+    real, _ = _cumulative_stats(o, bound, None, np.stack([w, s]), 2)
+    assert per_row
+    np.testing.assert_array_equal(cum, real)

@@ -1,11 +1,11 @@
-"""Tree growth and the flat tree arrays: invariants, prediction, and scikit-learn's own arrays."""
+"""The flat tree arrays: prediction (apply, decision_path), importances, leaf values, subtrees."""
 
 import numpy as np
 import pytest
-from sklearn.tree import DecisionTreeRegressor as SkRegressor
 
+from mlmath.supervised.decision_trees.growth import grow_tree
 from mlmath.supervised.decision_trees.impurity import CRITERIA
-from mlmath.supervised.decision_trees.tree import TREE_LEAF, TREE_UNDEFINED, Tree, grow_tree
+from mlmath.supervised.decision_trees.tree import TREE_LEAF, TREE_UNDEFINED, Tree
 
 
 def _grow(X, y, name="squared_error", w=None, **kw):
@@ -13,25 +13,6 @@ def _grow(X, y, name="squared_error", w=None, **kw):
     w = np.ones(len(y)) if w is None else w
     k = int(y.max()) + 1 if crit.is_classification else None
     return grow_tree(X, crit.sample_terms(y, w, k), crit, **kw), crit.sample_stats(y, w, k)
-
-
-def test_preorder_numbering_and_sample_counts():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(300, 4))
-    y = rng.integers(0, 3, 300)
-    tree, stats = _grow(X, y, "gini")
-    left, right = tree.children_left, tree.children_right
-    inner = np.flatnonzero(left != TREE_LEAF)
-    assert np.all(left[inner] == inner + 1)  # preorder: the left child comes next
-    assert np.all(right[inner] > left[inner])
-    np.testing.assert_array_equal(tree.n_node_samples[inner],
-                                  tree.n_node_samples[left[inner]]
-                                  + tree.n_node_samples[right[inner]])
-    leaves = left == TREE_LEAF
-    assert np.all(tree.feature[leaves] == -2) and np.all(tree.threshold[leaves] == -2.0)
-    assert tree.n_node_samples[0] == 300 and tree.n_leaves == leaves.sum()
-    # fully grown on distinct x: every leaf is pure, so training predictions are the labels
-    np.testing.assert_array_equal(np.argmax(tree.predict(X)[:, 0], axis=1), y)
 
 
 def test_apply_agrees_with_leaf_membership_and_decision_path():
@@ -48,59 +29,6 @@ def test_apply_agrees_with_leaf_membership_and_decision_path():
     path = tree.decision_path(X).toarray()
     assert np.all(path[np.arange(200), leaf] == 1) and np.all(path[:, 0] == 1)
     assert np.all(path.sum(axis=1) == tree.node_depth()[leaf] + 1)
-
-
-def test_stopping_rules():
-    rng = np.random.default_rng(2)
-    X = rng.normal(size=(500, 5))
-    y = rng.normal(size=500)
-    tree, _ = _grow(X, y, max_depth=3)
-    assert tree.max_depth == 3 and tree.n_leaves <= 8
-    tree, _ = _grow(X, y, min_samples_leaf=20)
-    assert tree.n_node_samples[tree.children_left == TREE_LEAF].min() >= 20
-    tree, _ = _grow(X, y, min_samples_split=60)
-    inner = tree.children_left != TREE_LEAF
-    assert tree.n_node_samples[inner].min() >= 60
-    tree, _ = _grow(X, y, min_impurity_decrease=0.01)
-    w = tree.weighted_n_node_samples
-    inner = np.flatnonzero(tree.children_left != TREE_LEAF)
-    lc, rc = tree.children_left[inner], tree.children_right[inner]
-    dec = (w[inner] * tree.impurity[inner] - w[lc] * tree.impurity[lc]
-           - w[rc] * tree.impurity[rc]) / w[0]
-    assert np.all(dec >= 0.01 - 1e-12)
-
-
-def test_constant_target_gives_a_single_leaf():
-    X = np.random.default_rng(3).normal(size=(50, 2))
-    tree, _ = _grow(X, np.full(50, 0.1))
-    assert tree.node_count == 1 and tree.max_depth == 0
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_tree_arrays_equal_scikit_learn_on_tie_free_data(seed):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(400, 6)).astype(np.float32)
-    y = X[:, 0] ** 2 + np.sin(3 * X[:, 1]) + 0.3 * rng.normal(size=400)
-    ours, _ = _grow(X, y, max_depth=5, min_samples_leaf=5)
-    ref = SkRegressor(max_depth=5, min_samples_leaf=5, random_state=0).fit(X, y).tree_
-    for name in ["children_left", "children_right", "feature", "n_node_samples"]:
-        np.testing.assert_array_equal(getattr(ours, name), getattr(ref, name), err_msg=name)
-    np.testing.assert_array_equal(ours.threshold, ref.threshold)
-    np.testing.assert_allclose(ours.value, ref.value, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(ours.impurity, ref.impurity, rtol=1e-8, atol=1e-10)
-    np.testing.assert_allclose(ours.compute_feature_importances(),
-                               ref.compute_feature_importances(), atol=1e-10)
-
-
-def test_max_features_draws_subsets_reproducibly():
-    rng = np.random.default_rng(4)
-    X = rng.normal(size=(300, 8))
-    y = X @ rng.normal(size=8)
-    a, _ = _grow(X, y, max_features=2, random_state=np.random.RandomState(0))
-    b, _ = _grow(X, y, max_features=2, random_state=np.random.RandomState(0))
-    c, _ = _grow(X, y, max_features=2, random_state=np.random.RandomState(1))
-    np.testing.assert_array_equal(a.feature, b.feature)
-    assert not np.array_equal(a.feature, c.feature)
 
 
 def test_feature_importances_match_the_definition():

@@ -8,6 +8,8 @@ from mlmath.supervised.decision_trees.estimators import (
     DecisionTreeClassifier,
     DecisionTreeRegressor,
 )
+from mlmath.supervised.decision_trees.growth import grow_tree, presort, subset_presorted
+from mlmath.supervised.decision_trees.histogram import HistogramBuilder, grow_histogram_tree
 from mlmath.supervised.decision_trees.impurity import (
     CRITERIA,
     Criterion,
@@ -31,12 +33,8 @@ from mlmath.supervised.decision_trees.splitter import (
     segment_ids,
     split_threshold,
 )
-from mlmath.supervised.decision_trees.tree import (
-    TREE_LEAF,
-    TREE_UNDEFINED,
-    Tree,
-    grow_tree,
-)
+from mlmath.supervised.decision_trees.targets import regression_targets
+from mlmath.supervised.decision_trees.tree import TREE_LEAF, TREE_UNDEFINED, Tree
 
 __all__ = [
     "BaseDecisionTree",
@@ -63,4 +61,9 @@ __all__ = [
     "TREE_UNDEFINED",
     "Tree",
     "grow_tree",
+    "presort",
+    "subset_presorted",
+    "regression_targets",
+    "HistogramBuilder",
+    "grow_histogram_tree",
 ]

@@ -2,7 +2,7 @@ r"""Decision tree estimators: ``DecisionTreeClassifier`` and ``DecisionTreeRegre
 
 The estimators validate their input and parameters, compute the per-sample statistics of the
 criterion (:mod:`mlmath.supervised.decision_trees.impurity`), grow the tree level by level
-(:func:`mlmath.supervised.decision_trees.tree.grow_tree`), and prune it by minimal
+(:func:`mlmath.supervised.decision_trees.growth.grow_tree`), and prune it by minimal
 cost-complexity when ``ccp_alpha > 0`` (:mod:`mlmath.supervised.decision_trees.pruning`). The
 fitted tree is ``tree_``, flat arrays with scikit-learn's conventions. Like scikit-learn, the
 features are stored in single precision (float32), so both libraries see exactly the same values
@@ -17,9 +17,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mlmath.supervised.decision_trees.growth import _check_presorted, grow_tree, subset_presorted
 from mlmath.supervised.decision_trees.impurity import CRITERIA
 from mlmath.supervised.decision_trees.pruning import cost_complexity_path, prune_tree
-from mlmath.supervised.decision_trees.tree import grow_tree
+from mlmath.supervised.decision_trees.targets import regression_targets
 from mlmath.validation import (
     Interval,
     Options,
@@ -32,7 +33,6 @@ from mlmath.validation import (
 )
 
 __all__ = ["BaseDecisionTree", "DecisionTreeClassifier", "DecisionTreeRegressor"]
-
 
 class BaseDecisionTree(BaseEstimator):
     """Shared fit, apply and pruning of the two tree estimators (not an estimator on its own).
@@ -77,7 +77,7 @@ class BaseDecisionTree(BaseEstimator):
             mf = max(1, int(mf * n_features))
         return self.max_depth, mss, msl, mf, float(self.min_impurity_decrease)
 
-    def _fit(self, X, y, sample_weight, n_classes=None):
+    def _fit(self, X, y, sample_weight, n_classes=None, presorted=None):
         """Grow (and prune) the tree on validated ``X`` (float32, Fortran order) and encoded ``y``.
 
         Parameters
@@ -90,6 +90,8 @@ class BaseDecisionTree(BaseEstimator):
             Weights (class weights already folded in).
         n_classes : int, default=None
             Number of classes ``K`` (classification only).
+        presorted : ndarray of shape (n_features, n_samples), int, default=None
+            The sorted orders of ``X`` (:func:`~mlmath.supervised.decision_trees.growth.presort`).
 
         Returns
         -------
@@ -100,29 +102,32 @@ class BaseDecisionTree(BaseEstimator):
         self.max_features_ = mf
         sw = check_sample_weight(sample_weight, n)
         keep = sw > 0  # a zero-weight sample is the same as no sample
+        if presorted is not None and not np.all(keep):
+            # the whole array is checked before its kept rows are taken: an index out of
+            # range, or a row that is not a permutation, would otherwise raise a bare
+            # IndexError, or wrap around and be accepted (grow_tree checks the kept rows again)
+            _check_presorted(X.T, presorted)
         if not np.all(keep):
             X, y, sw = np.asfortranarray(X[keep]), y[keep], sw[keep]
+            if presorted is not None:  # the kept rows, still sorted: O(dn), no new sort
+                presorted = subset_presorted(presorted, keep)
         criterion = CRITERIA[self.criterion]()
-        offset = 0.0
+        offset, exponent = 0.0, 0
         if not criterion.is_classification:
-            # centre the targets when their mean dwarfs their spread: the split proxy
-            # S_1L^2/W_L + S_1R^2/W_R loses about log10(mean^2 / variance) digits to
-            # cancellation (y + 1e9 grows a wrong tree); a shift of y changes no split, and the
-            # node means get it back below. Targets of moderate mean are left as they are, so
-            # that rounding does not re-break the ties between equally good splits.
-            mean = float(np.dot(sw, y) / sw.sum())
-            if mean**2 > 100.0 * float(np.dot(sw, (y - mean) ** 2) / sw.sum()):
-                offset = mean
-                y = y - offset
+            y, offset, exponent = regression_targets(y, sw)
+            mid = math.ldexp(mid, -2 * exponent)  # an impurity decrease, in the units of z^2
         terms = criterion.sample_terms(y, sw, n_classes)
         self.tree_ = grow_tree(
             X, terms, criterion, max_depth=max_depth, min_samples_split=mss,
             min_samples_leaf=msl, min_weight_leaf=self.min_weight_fraction_leaf * sw.sum(),
             max_features=None if mf == d else mf,
             min_impurity_decrease=mid, random_state=check_random_state(self.random_state),
+            presorted=presorted,
         )
-        if offset != 0.0:
-            self.tree_.value += offset  # the node means of the uncentred targets
+        if offset != 0.0 or exponent != 0:  # the node means and variances of y, not of z
+            tree = self.tree_
+            tree.value[...] = np.ldexp(tree.value + offset, exponent)
+            tree.impurity = np.ldexp(tree.impurity, 2 * exponent)
         if self.ccp_alpha > 0.0:
             self.tree_ = prune_tree(self.tree_, self.ccp_alpha)
         return self
@@ -282,7 +287,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         self.min_impurity_decrease = min_impurity_decrease
         self.ccp_alpha = ccp_alpha
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, presorted=None):
         """Grow the tree on ``(X, y)``.
 
         Parameters
@@ -291,6 +296,11 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         y : array-like of shape (n_samples,)
             Class labels (integers or strings).
         sample_weight : array-like of shape (n_samples,), default=None
+        presorted : ndarray of shape (n_features, n_samples), int, default=None
+            The sorted orders of ``X`` from
+            :func:`~mlmath.supervised.decision_trees.growth.presort`, when many trees are fitted
+            on the same ``X`` (gradient boosting): skips the :math:`O(dn\\log n)` sort; checked
+            in one pass to sort ``X``. ``None``: sort here.
 
         Returns
         -------
@@ -306,7 +316,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
             # the trees count samples for "balanced" (no sample_weight), as scikit-learn's
             sw = sw * class_weights(self.class_weight, self.classes_, y_enc,
                                     owner=type(self).__name__)[y_enc]
-        self._fit(X, y_enc, sw, n_classes=self.n_classes_)
+        self._fit(X, y_enc, sw, n_classes=self.n_classes_, presorted=presorted)
         # the node values are class proportions; as scikit-learn's predict_proba does on every
         # call, divide them once more by their sum, here once per node rather than per sample
         value = self.tree_.value
@@ -404,7 +414,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         self.min_impurity_decrease = min_impurity_decrease
         self.ccp_alpha = ccp_alpha
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, presorted=None):
         """Grow the tree on ``(X, y)``.
 
         Parameters
@@ -412,6 +422,11 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
+        presorted : ndarray of shape (n_features, n_samples), int, default=None
+            The sorted orders of ``X`` from
+            :func:`~mlmath.supervised.decision_trees.growth.presort`, when many trees are fitted
+            on the same ``X`` (gradient boosting): skips the :math:`O(dn\\log n)` sort; checked
+            in one pass to sort ``X``. ``None``: sort here.
 
         Returns
         -------
@@ -420,7 +435,8 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float32, order="F", y_numeric=True)
         self.n_outputs_ = 1
-        return self._fit(X, np.asarray(y, dtype=np.float64), sample_weight)
+        return self._fit(X, np.asarray(y, dtype=np.float64), sample_weight,
+                         presorted=presorted)
 
     def predict(self, X):
         """Mean target of each sample's leaf.

@@ -26,10 +26,10 @@ __all__ = ["FEATURE_THRESHOLD", "BestSplits", "segment_ids", "row_blocks", "best
 # rounded to float32, so values one float32 step apart in [1, 2) (1.2e-7) count as equal too.
 FEATURE_THRESHOLD = np.float32(1e-7)
 # Largest number of columns (features x samples) scanned at once: the temporaries of the scan
-# take about a hundred bytes per column, so a block stays below a megabyte, and below four times
+# take about a hundred bytes per column, so a block takes about 3 MB, and at most four times
 # the number of samples (scikit-learn's own memory is O(n)); the features are scanned a few rows
 # at a time (always at least one whole row).
-BLOCK_SIZE = 2**13
+BLOCK_SIZE = 2**15
 
 
 def row_blocks(d, m, max_columns):
@@ -108,7 +108,7 @@ def split_threshold(lo, hi):
     return np.where((t == hi) | np.isinf(t), lo, t)
 
 
-def _cumulative_stats(o, bound, cols, vals, n_stats):
+def _cumulative_stats(o, bound, cols, vals, n_stats, at=None):
     """Proxy statistics cumulated along each row of ``o``, at every block end.
 
     Parameters
@@ -118,7 +118,10 @@ def _cumulative_stats(o, bound, cols, vals, n_stats):
     bound : ndarray of shape (b * m,), bool
         Block ends (allowed cuts and segment ends), row after row.
     cols, vals, n_stats
-        The proxy terms of :meth:`Criterion.proxy_terms`.
+        The proxy terms of :meth:`Criterion.proxy_terms`; two statistics without ``cols`` may
+        come as one complex plane ``vals[0] + 1j * vals[1]`` of shape ``(n_samples,)``.
+    at : ndarray of shape (n_block_ends,), int, default=None
+        ``np.flatnonzero(bound)``, if the caller has it.
 
     Returns
     -------
@@ -136,8 +139,13 @@ def _cumulative_stats(o, bound, cols, vals, n_stats):
     sample.
     """
     if cols is None:
+        at = np.flatnonzero(bound) if at is None else at
+        if vals.ndim == 1:  # (W, S1) as one complex number: one gather and one cumsum, not two
+            z = np.cumsum(vals[o], axis=1).ravel().take(at)  # the same sums, part by part
+            return np.stack([z.real, z.imag]), True
         planes = vals[:, o]  # (S', b, m)
-        return np.cumsum(planes, axis=2).reshape(n_stats, -1)[:, bound], True
+        # take by indices: several times faster in NumPy than the boolean mask [:, bound]
+        return np.cumsum(planes, axis=2).reshape(n_stats, -1).take(at, axis=1), True
     block = np.cumsum(bound) - bound  # block of every column
     n_blocks = int(block[-1]) + 1
     o = o.ravel()
@@ -147,15 +155,17 @@ def _cumulative_stats(o, bound, cols, vals, n_stats):
 
 
 def best_splits(XT, order, starts, lengths, terms, criterion, *,
-                min_samples_leaf=1, min_weight_leaf=0.0, feature_mask=None):
+                min_samples_leaf=1, min_weight_leaf=0.0, feature_mask=None,
+                row_features=None):
     r"""Best split of every segment over all features and thresholds.
 
     Parameters
     ----------
     XT : ndarray of shape (d, n_samples)
         The features, one row per feature (float32, as the estimators pass them, or float64).
-    order : ndarray of shape (d, m), int
-        Sample indices, sorted by each feature within each segment.
+    order : ndarray of shape (r, m), int
+        Sample indices, sorted within each segment by the feature of the row: feature ``j`` in
+        row ``j`` (``r = d``), or ``row_features[j, s]`` in row ``j`` of segment ``s``.
     starts, lengths : ndarray of shape (n_segments,)
         Column range of each segment (contiguous, in order, covering ``[0, m)``).
     terms : SampleTerms
@@ -168,8 +178,12 @@ def best_splits(XT, order, starts, lengths, terms, criterion, *,
         A cut is allowed only if both children keep at least this many samples.
     min_weight_leaf : float, default=0.0
         ... and at least this total sample weight.
-    feature_mask : ndarray of shape (d, n_segments) of bool, default=None
-        Features each segment may split on; ``None`` allows all.
+    feature_mask : ndarray of shape (r, n_segments) of bool, default=None
+        Rows each segment may split on; ``None`` allows all.
+    row_features : ndarray of shape (r, n_segments), int, default=None
+        Feature of each row of ``order`` in each segment, increasing down a segment's rows
+        (the features a node drew, so that a level costs :math:`O(rm)`, not :math:`O(dm)`);
+        ``None``: row ``j`` is feature ``j``.
 
     Returns
     -------
@@ -184,7 +198,7 @@ def best_splits(XT, order, starts, lengths, terms, criterion, *,
     :math:`O(m + S)` per segment for the chosen children's statistics, in temporaries of at
     most ``max(BLOCK_SIZE, m)`` columns.
     """
-    d, m = order.shape
+    d, m = order.shape  # d rows: features, or a segment's drawn features (row_features)
     n_seg = starts.size
     seg = segment_ids(lengths)  # (m,)
     ends = starts + lengths
@@ -195,12 +209,19 @@ def best_splits(XT, order, starts, lengths, terms, criterion, *,
     last = np.zeros(m, dtype=bool)
     last[ends - 1] = True
     cols, vals, n_stats = criterion.proxy_terms(terms)
+    if row_features is not None:
+        XT_flat = np.ascontiguousarray(XT).ravel()  # a view when XT is C-contiguous (as grown)
+    if cols is None and n_stats == 2:  # regression: (W, S1) as complex pairs (_cumulative_stats)
+        vals = vals[0] + 1j * vals[1]
     seg_max = np.empty((d, n_seg))  # best proxy of every (feature, segment)
     seg_pos = np.empty((d, n_seg), dtype=np.intp)  # and its first column
     for rows in row_blocks(d, m, min(BLOCK_SIZE, 4 * XT.shape[1])):
         o = order[rows]  # (b, m)
         b = o.shape[0]
-        x = np.take_along_axis(XT[rows], o, axis=1)
+        if row_features is None:
+            x = np.take_along_axis(XT[rows], o, axis=1)
+        else:  # x[k, q] = XT[row_features[k, seg[q]], o[k, q]], by flat index (take: faster)
+            x = XT_flat.take((row_features[rows] * XT.shape[1]).take(seg, axis=1) + o)
         # allowed cuts: between two distinct values, with enough samples on both sides; the
         # comparison is made in the features' precision (float32 from the estimators, as in
         # scikit-learn)
@@ -209,13 +230,14 @@ def best_splits(XT, order, starts, lengths, terms, criterion, *,
         del x
         cut &= size_ok
         if feature_mask is not None:
-            cut &= feature_mask[rows][:, seg]
+            cut &= feature_mask[rows].take(seg, axis=1)
         # blocks of columns ending at an allowed cut or at a segment's end, and the cumulative
         # statistics at the end of every block
         bound = (cut | last).ravel()
         del cut
-        cum, per_row = _cumulative_stats(o, bound, cols, vals, n_stats)  # (S', n_blocks)
-        qb = np.flatnonzero(bound) % m  # column of every block end
+        at = np.flatnonzero(bound)
+        cum, per_row = _cumulative_stats(o, bound, cols, vals, n_stats, at)  # (S', n_blocks)
+        qb = at % m  # column of every block end
         closes = last[qb]  # block ends that close a (feature, segment) pair
         pair_end = np.flatnonzero(closes)  # (b * n_seg,)
         pair_start = np.concatenate([[0], pair_end[:-1] + 1])
@@ -235,7 +257,7 @@ def best_splits(XT, order, starts, lengths, terms, criterion, *,
                      | (criterion.weight(right.T) < min_weight_leaf))
             score[light] = -np.inf
         del left, right, cum
-        score[closes] = -np.inf  # a segment's end is not a cut
+        score[pair_end] = -np.inf  # a segment's end is not a cut
         # best of every pair, and the first column that reaches it
         best = np.maximum.reduceat(score, pair_start)
         on_best = score == np.repeat(best, n_ends)
@@ -243,18 +265,19 @@ def best_splits(XT, order, starts, lengths, terms, criterion, *,
         seg_max[rows] = best.reshape(b, n_seg)
         seg_pos[rows] = first.reshape(b, n_seg)
 
-    # best per segment: first feature, then first column, reaching the maximum
-    feature = np.argmax(seg_max, axis=0)
-    best = seg_max[feature, np.arange(n_seg)]
-    pos = np.minimum(seg_pos[feature, np.arange(n_seg)], ends - 1)
-    lo = XT[feature, order[feature, pos]].astype(np.float64)
-    hi = XT[feature, order[feature, np.minimum(pos + 1, m - 1)]].astype(np.float64)
+    # best per segment: first feature (row), then first column, reaching the maximum
+    row = np.argmax(seg_max, axis=0)
+    best = seg_max[row, np.arange(n_seg)]
+    pos = np.minimum(seg_pos[row, np.arange(n_seg)], ends - 1)
+    feature = row if row_features is None else row_features[row, np.arange(n_seg)]
+    lo = XT[feature, order[row, pos]].astype(np.float64)
+    hi = XT[feature, order[row, np.minimum(pos + 1, m - 1)]].astype(np.float64)
 
     # all statistics of the chosen children (the regression scan lacks S_2): one bincount over
     # the chosen feature's row, each sample counted in its segment's left or right half,
     # O(m + n_seg S) with no (m, S) array
     side = 2 * seg + (q > pos[seg])
-    children = segment_sums(terms, order[feature[seg], q], side, 2 * n_seg)  # (2 n_seg, S)
+    children = segment_sums(terms, order[row[seg], q], side, 2 * n_seg)  # (2 n_seg, S)
     return BestSplits(
         feature=feature,
         pos=pos,

@@ -1,4 +1,4 @@
-r"""The tree structure (flat arrays, as scikit-learn's ``tree_``), its growth and prediction.
+r"""The tree structure (flat arrays, as scikit-learn's ``tree_``) and its prediction.
 
 A binary tree of ``node_count`` nodes is stored as parallel arrays indexed by node: node 0 is the
 root, nodes are numbered in depth-first preorder (a node, then its left subtree, then its right
@@ -7,30 +7,18 @@ subtree), a leaf has ``children_left == children_right == -1`` (and ``feature ==
 ``x[feature] <= threshold``. These are scikit-learn's conventions, so the arrays can be compared
 with a fitted ``sklearn.tree.DecisionTreeClassifier().tree_`` one for one.
 
-Growth is level by level (:func:`grow_tree`): all nodes of one depth are split together by
-:func:`mlmath.supervised.decision_trees.splitter.best_splits`, then their samples are
-partitioned stably, so every step is an :math:`O(nd)` array operation and the Python loop runs
-over depths, not nodes.
+A tree is grown level by level by :func:`mlmath.supervised.decision_trees.growth.grow_tree`
+and predicts one level per step (:meth:`Tree.apply`).
 """
 
 from typing import NamedTuple
 
 import numpy as np
 
-from mlmath.supervised.decision_trees.impurity import segment_sums
-from mlmath.supervised.decision_trees.splitter import (
-    BLOCK_SIZE,
-    FEATURE_THRESHOLD,
-    best_splits,
-    row_blocks,
-    segment_ids,
-)
-
-__all__ = ["TREE_LEAF", "TREE_UNDEFINED", "Tree", "grow_tree"]
+__all__ = ["TREE_LEAF", "TREE_UNDEFINED", "Tree"]
 
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
-EPSILON = np.finfo(np.float64).eps
 
 
 class WalkTables(NamedTuple):
@@ -64,10 +52,14 @@ class Tree:
     n_node_samples : ndarray of shape (node_count,), int
     weighted_n_node_samples : ndarray of shape (node_count,)
     n_features : int
+    missing_go_left : ndarray of shape (node_count,), bool, or None, default=None
+        Where a missing value (NaN) goes at each node (histogram boosting learns it, see
+        :mod:`mlmath.supervised.decision_trees.histogram`); ``None``: where
+        ``NaN <= threshold`` sends it, i.e. right.
     """
 
     def __init__(self, children_left, children_right, feature, threshold, value, impurity,
-                 n_node_samples, weighted_n_node_samples, n_features):
+                 n_node_samples, weighted_n_node_samples, n_features, missing_go_left=None):
         self.children_left = children_left
         self.children_right = children_right
         self.feature = feature
@@ -81,6 +73,7 @@ class Tree:
         self.n_leaves = int(np.count_nonzero(children_left == TREE_LEAF))
         self.max_depth = int(self.node_depth().max())
         self._walks = {}  # the tables of apply, per threshold type (walk_tables)
+        self.missing_go_left = missing_go_left
 
     def node_depth(self):
         """Depth of every node (root 0), shape ``(node_count,)``."""
@@ -127,7 +120,10 @@ class Tree:
         state = np.zeros(n, dtype=np.intp)  # and twice their current node
         leaf = np.empty(n, dtype=np.intp)
         for level in range(1, self.max_depth + 1):
-            go_left = flat[start + walk.feature[state]] <= walk.threshold[state]
+            x = flat[start + walk.feature[state]]
+            go_left = x <= walk.threshold[state]
+            if self.missing_go_left is not None:  # a NaN goes the learned way
+                go_left |= np.isnan(x) & self.missing_go_left[state // 2]
             state = walk.child[state + go_left]
             if level % 4 == 0 or level == self.max_depth:  # drop the finished samples,
                 done = walk.is_leaf[state]
@@ -213,7 +209,10 @@ class Tree:
             at = node[active]
             internal = self.children_left[at] != TREE_LEAF
             active, at = active[internal], at[internal]
-            go_left = X[active, self.feature[at]] <= self.threshold[at]
+            x = X[active, self.feature[at]]
+            go_left = x <= self.threshold[at]
+            if self.missing_go_left is not None:
+                go_left |= np.isnan(x) & self.missing_go_left[at]
             node[active] = np.where(go_left, self.children_left[at], self.children_right[at])
             rows.append(active)
             cols.append(node[active])
@@ -293,252 +292,5 @@ class Tree:
         threshold = np.where(is_leaf, float(TREE_UNDEFINED), self.threshold[idx])
         return Tree(left, right, feature, threshold, self.value[idx].copy(),
                     self.impurity[idx], self.n_node_samples[idx],
-                    self.weighted_n_node_samples[idx], self.n_features)
-
-
-class Frontier(NamedTuple):
-    """The nodes of one depth that may still be split, and the layout of their samples.
-
-    Attributes
-    ----------
-    order : ndarray of shape (d, m), int
-        Row ``j`` lists the nodes' samples sorted by feature ``j`` within each node.
-    starts, lengths : ndarray of shape (n_nodes,)
-        The column range (segment) of each node, the same in every row.
-    ids : ndarray of shape (n_nodes,), int
-        Node ids (breadth-first; renumbered in preorder at the end).
-    stats : ndarray of shape (n_nodes, S) or None
-        Sufficient statistics of each node (``None`` until computed).
-    impurity : ndarray of shape (n_nodes,) or None
-        Impurity of each node (``None`` until computed).
-    """
-
-    order: np.ndarray
-    starts: np.ndarray
-    lengths: np.ndarray
-    ids: np.ndarray
-    stats: np.ndarray = None
-    impurity: np.ndarray = None
-
-    def keep(self, mask):
-        """The frontier without the nodes not flagged in ``mask`` (they become leaves).
-
-        Parameters
-        ----------
-        mask : ndarray of shape (n_nodes,), bool
-
-        Returns
-        -------
-        Frontier
-        """
-        if np.all(mask):
-            return self
-        columns = np.repeat(mask, self.lengths)
-        m = int(np.count_nonzero(columns))
-        d, m_old = self.order.shape
-        for rows in row_blocks(d, m_old, 4 * BLOCK_SIZE):  # in place: no second (d, m) array
-            self.order[rows, :m] = self.order[rows][:, columns]
-        lengths = self.lengths[mask]
-        return Frontier(self.order[:, :m], _starts(lengths), lengths,
-                        self.ids[mask], self.stats[mask], self.impurity[mask])
-
-
-class NodeRecord(NamedTuple):
-    """What a level of growth records about its nodes (kept for the flat tree arrays)."""
-
-    ids: np.ndarray
-    stats: np.ndarray
-    impurity: np.ndarray
-    n_samples: np.ndarray
-
-
-class SplitRecord(NamedTuple):
-    """What a level of growth records about its splits: parents, rule, and the children's ids."""
-
-    parents: np.ndarray
-    feature: np.ndarray
-    threshold: np.ndarray
-    left_child: np.ndarray  # the right child is left_child + 1
-
-
-def _starts(lengths):
-    """First column of each segment."""
-    return np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.intp)
-
-
-def _draw_features(XT, front, max_features, rng):
-    """Random features per segment: ``max_features`` of them, plus one non-constant if needed."""
-    d = XT.shape[0]
-    ends = front.starts + front.lengths
-    first = np.take_along_axis(XT, front.order[:, front.starts], axis=1)
-    last = np.take_along_axis(XT, front.order[:, ends - 1], axis=1)
-    constant = last <= first + FEATURE_THRESHOLD  # (d, n_seg), in float32 as scikit-learn
-    rank = np.argsort(np.argsort(rng.random_sample((front.starts.size, d)), axis=1), axis=1).T
-    mask = rank < max_features  # (d, n_seg)
-    none_usable = ~np.any(mask & ~constant, axis=0)
-    if np.any(none_usable):  # add the first non-constant feature in the random order
-        r = np.where(constant, d, rank)
-        first = np.argmin(r, axis=0)
-        cols = np.flatnonzero(none_usable)
-        mask[first[cols], cols] = True
-    return mask
-
-
-def grow_tree(X, terms, criterion, *, max_depth=None, min_samples_split=2,
-              min_samples_leaf=1, min_weight_leaf=0.0, max_features=None,
-              min_impurity_decrease=0.0, random_state=None):
-    r"""Grow a CART tree level by level.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-        Features (the estimators pass float32 values, as scikit-learn, in Fortran order so that
-        each feature is contiguous).
-    terms : SampleTerms
-        Per-sample sufficient statistics of ``criterion`` (weights folded in), from
-        :meth:`Criterion.sample_terms`.
-    criterion : Criterion
-        The split criterion.
-    max_depth : int or None
-        Deepest level allowed; ``None`` for no limit.
-    min_samples_split, min_samples_leaf : int
-        Fewest samples to split a node, and to keep in each child.
-    min_weight_leaf : float
-        Least total sample weight to keep in each child.
-    max_features : int or None
-        Features drawn at random per node; ``None`` uses all.
-    min_impurity_decrease : float
-        A node splits only if :math:`\frac{W_t}{W}(i_t - \frac{W_L}{W_t}i_L - \frac{W_R}{W_t}i_R)`
-        is at least this.
-    random_state : numpy.random.RandomState or None
-        Source of the feature draws (used only with ``max_features``).
-
-    Returns
-    -------
-    Tree
-
-    Notes
-    -----
-    Implements {prf:ref}`alg-tree-grow` of the decision trees chapter: presort once,
-    :math:`O(dn\log n)`, then :math:`O(dn)` per level, including the stable partition
-    {eq}`eq-tree-partition`.
-    """
-    n, d = X.shape
-    XT = X.T if X.flags.f_contiguous else np.ascontiguousarray(X.T)  # (d, n)
-    # presorted once, one feature at a time; the sample indices are stored in the smallest
-    # unsigned integer type that holds them (2 bytes up to 65,536 samples, not 8)
-    order = np.empty((d, n), dtype=np.min_scalar_type(max(n - 1, 0)))
-    for j in range(d):
-        order[j] = np.argsort(XT[j], kind="stable")
-    max_depth = np.iinfo(np.intp).max if max_depth is None else max_depth
-    front = Frontier(order, starts=np.array([0]), lengths=np.array([n]), ids=np.array([0]))
-    del order
-    next_id, depth = 1, 0
-    total_weight = criterion.weight(segment_sums(terms, np.arange(n), np.zeros(n, np.intp), 1))[0]
-    nodes, splits = [], []  # one NodeRecord and one SplitRecord per level
-
-    while front.ids.size:
-        samples, seg = front.order[0], segment_ids(front.lengths)
-        stats = segment_sums(terms, samples, seg, front.ids.size)  # (n_nodes, S): bincounts
-        front = front._replace(
-            stats=stats, impurity=criterion.node_impurity(terms, samples, seg, stats))
-        nodes.append(NodeRecord(front.ids, front.stats, front.impurity, front.lengths))
-        can = ((depth < max_depth) & (front.lengths >= min_samples_split)
-               & (front.lengths >= 2 * min_samples_leaf) & (front.impurity > EPSILON)
-               & (criterion.weight(front.stats) >= 2 * min_weight_leaf))
-        if not np.any(can):
-            break
-        front = front.keep(can)
-        mask = None
-        if max_features is not None and max_features < d:
-            mask = _draw_features(XT, front, max_features, random_state)
-        best = best_splits(XT, front.order, front.starts, front.lengths, terms,
-                           criterion, min_samples_leaf=min_samples_leaf,
-                           min_weight_leaf=min_weight_leaf, feature_mask=mask)
-        children = criterion.weighted_impurity(best.left) + criterion.weighted_impurity(best.right)
-        improvement = (criterion.weight(front.stats) * front.impurity - children) / total_weight
-        split = np.isfinite(best.proxy) & (improvement + EPSILON >= min_impurity_decrease)
-        if not np.any(split):
-            break
-        k = int(np.count_nonzero(split))
-        feature, threshold = best.feature[split], best.threshold[split]
-        splits.append(SplitRecord(front.ids[split], feature, threshold,
-                                  left_child=next_id + 2 * np.arange(k)))
-        next_id += 2 * k
-
-        # stable partition of every row of `order` into left and right children
-        front = front.keep(split)
-        seg = segment_ids(front.lengths)
-        s0 = front.order[0]
-        goes_left = np.zeros(n, dtype=bool)
-        goes_left[s0] = XT[feature[seg], s0] <= threshold[seg]
-        front = Frontier(*_partition(front.order, front.starts, front.lengths, goes_left),
-                         ids=np.arange(next_id - 2 * k, next_id))
-        depth += 1
-
-    return _assemble(nodes, splits, next_id, criterion, d)
-
-
-def _partition(order, starts, lengths, goes_left):
-    r"""Split every segment of every row into its left part then its right part, stably.
-
-    Implements {eq}`eq-tree-partition`. A segment :math:`[a, b)` sends the same :math:`n_L`
-    samples left in every row, so its left child occupies the columns :math:`[a, a + n_L)` and
-    its right child :math:`[a + n_L, b)` in every row: taking each row's left samples in order
-    (and its right ones) and writing them to these fixed columns partitions all rows at once.
-    ``order`` is overwritten, a block of rows at a time.
-    """
-    d, m = order.shape
-    n_left = np.add.reduceat(goes_left[order[0]].astype(np.intp), starts)  # (n_seg,)
-    new_lengths = np.column_stack([n_left, lengths - n_left]).ravel()
-    to_left = segment_ids(new_lengths) % 2 == 0  # columns of left children, the same in each row
-    # a few bytes of temporaries per column: blocks 4 times larger than the scan's
-    for rows in row_blocks(d, m, 4 * BLOCK_SIZE):
-        o = order[rows]
-        is_left = goes_left[o]  # (b, m); every row has sum(n_left) left samples
-        lefts, rights = o[is_left], o[~is_left]
-        o[:, to_left] = lefts.reshape(o.shape[0], -1)
-        o[:, ~to_left] = rights.reshape(o.shape[0], -1)
-    return order, _starts(new_lengths), new_lengths
-
-
-def _assemble(nodes, splits, node_count, criterion, d):
-    """Flat arrays in breadth-first ids, then renumbered in depth-first preorder."""
-    left = np.full(node_count, TREE_LEAF, dtype=np.intp)
-    right = np.full(node_count, TREE_LEAF, dtype=np.intp)
-    feature = np.full(node_count, TREE_UNDEFINED, dtype=np.intp)
-    threshold = np.full(node_count, float(TREE_UNDEFINED))
-    for sp in splits:
-        left[sp.parents], right[sp.parents] = sp.left_child, sp.left_child + 1
-        feature[sp.parents], threshold[sp.parents] = sp.feature, sp.threshold
-    ids = np.concatenate([rec.ids for rec in nodes])
-    stats = np.concatenate([rec.stats for rec in nodes])
-    impurity = np.empty(node_count)
-    value = np.empty((node_count, 1, criterion.value(stats[:1]).shape[-1]))
-    n_samples = np.empty(node_count, dtype=np.intp)
-    impurity[ids] = np.concatenate([rec.impurity for rec in nodes])
-    value[ids, 0] = criterion.value(stats)
-    n_samples[ids] = np.concatenate([rec.n_samples for rec in nodes])
-    weighted = np.empty(node_count)
-    weighted[ids] = criterion.weight(stats)
-
-    # preorder ids: subtree sizes bottom-up, then positions top-down, one level at a time
-    levels = [rec.ids for rec in nodes]
-    size = np.ones(node_count, dtype=np.intp)
-    for lev in reversed(levels):
-        inner = lev[left[lev] != TREE_LEAF]
-        size[inner] += size[left[inner]] + size[right[inner]]
-    pre = np.zeros(node_count, dtype=np.intp)
-    for lev in levels:
-        inner = lev[left[lev] != TREE_LEAF]
-        pre[left[inner]] = pre[inner] + 1
-        pre[right[inner]] = pre[inner] + 1 + size[left[inner]]
-    perm = np.empty(node_count, dtype=np.intp)
-    perm[pre] = np.arange(node_count)  # perm[new id] = old id
-    is_leaf = left[perm] == TREE_LEAF
-    return Tree(
-        np.where(is_leaf, TREE_LEAF, pre[left[perm]]),
-        np.where(is_leaf, TREE_LEAF, pre[right[perm]]),
-        feature[perm], threshold[perm], value[perm], impurity[perm], n_samples[perm],
-        weighted[perm], d,
-    )
+                    self.weighted_n_node_samples[idx], self.n_features,
+                    None if self.missing_go_left is None else self.missing_go_left[idx])
