@@ -10,10 +10,7 @@ from sklearn.linear_model import Perceptron
 from mlmath.ensembles.random_forests import (
     BaggingClassifier,
     RandomForestClassifier,
-    bootstrap_counts,
-    bootstrap_indices,
     member_seeds,
-    oob_mask,
 )
 
 
@@ -22,16 +19,6 @@ def data():
     X, y = make_classification(300, 8, n_informative=4, n_classes=3, n_clusters_per_class=1,
                                random_state=0)
     return X, np.array(["a", "b", "c"])[y]
-
-
-def test_bootstrap_indices_are_reproducible_from_the_seed():
-    a, b = bootstrap_indices(17, 50), bootstrap_indices(17, 50)
-    assert np.array_equal(a, b) and a.shape == (50,) and a.min() >= 0 and a.max() < 50
-    assert not np.array_equal(a, bootstrap_indices(18, 50))
-    counts = bootstrap_counts(17, 50)
-    assert np.array_equal(counts, [np.sum(a == i) for i in range(50)])  # counted one by one
-    assert np.array_equal(oob_mask(17, 50), [i not in set(a) for i in range(50)])
-    assert bootstrap_indices(3, 50, 20).shape == (20,)
 
 
 def test_seeds_and_bootstrap_samples_are_scikit_learns(data):
@@ -47,14 +34,6 @@ def test_seeds_and_bootstrap_samples_are_scikit_learns(data):
     for a, b in zip(ours.estimators_features_, twin.estimators_features_):
         assert np.array_equal(a, b)
     assert np.array_equal(member_seeds(4, 3), np.random.RandomState(4).randint(2**31 - 1, size=3))
-
-
-def test_the_out_of_bag_fraction_is_near_one_over_e():
-    n = 2_000
-    frac = np.mean([oob_mask(s, n).mean() for s in range(200)])
-    # (1 - 1/n)^n, the probability that n draws miss a given sample; sd of the mean ~ 3e-4
-    assert abs(frac - (1 - 1 / n) ** n) < 2e-3
-    assert abs((1 - 1 / n) ** n - np.exp(-1)) < 1e-4
 
 
 def _direct_oob_proba(est, X, n_classes):
@@ -103,7 +82,8 @@ def test_bagging_a_classifier_without_probabilities_averages_votes(data):
     est.fit(X, y)
     votes = np.zeros((len(X), 3))
     for m, f in zip(est.estimators_, est.estimators_features_):
-        votes[np.arange(len(X)), m.predict(X[:, f])] += 1  # members predict encoded classes
+        assert sorted(f) == list(range(X.shape[1]))  # all features: fitted on X itself,
+        votes[np.arange(len(X)), m.predict(X)] += 1  # as scikit-learn; encoded classes
     np.testing.assert_allclose(est.predict_proba(X), votes / 5)
 
 
@@ -128,25 +108,51 @@ def test_oob_needs_bootstrap(data):
     X, y = data
     with pytest.raises(ValueError, match="bootstrap=True"):
         BaggingClassifier(bootstrap=False, oob_score=True).fit(X, y)
-    with pytest.raises(ValueError, match="max_samples"):
-        BaggingClassifier(max_samples=1_000).fit(X, y)
+    with pytest.raises(ValueError, match="max_samples"):  # without replacement: at most n
+        BaggingClassifier(max_samples=1_000, bootstrap=False).fit(X, y)
+    w = np.zeros(len(y))
+    w[:10] = 1.0  # ten samples to draw 150 from, without replacement
+    with pytest.raises(ValueError, match="positive sample_weight"):
+        BaggingClassifier(max_samples=150, bootstrap=False).fit(X, y, sample_weight=w)
+    big = BaggingClassifier(n_estimators=2, max_samples=1_000, random_state=0).fit(X, y)
+    assert all(s.size == 1_000 for s in big.estimators_samples_)  # with replacement: any size
 
 
-def _pid_after_a_pause(member):
-    import os
-    import time
+def test_weighted_resamples_are_scikit_learns(data):
+    # with sample weights both libraries draw sample i with probability w_i / sum(w)
+    X, y = data
+    w = np.random.default_rng(0).integers(0, 4, len(X)).astype(float)
+    for ours, twin in [
+        (RandomForestClassifier(n_estimators=4, random_state=1, max_samples=0.5),
+         SkForest(n_estimators=4, random_state=1, max_samples=0.5)),
+        (BaggingClassifier(n_estimators=4, random_state=1, max_features=0.5),
+         SkBagging(n_estimators=4, random_state=1, max_features=0.5)),
+        (BaggingClassifier(n_estimators=4, random_state=2, bootstrap=False, max_samples=0.3),
+         SkBagging(n_estimators=4, random_state=2, bootstrap=False, max_samples=0.3)),
+    ]:
+        ours.fit(X, y, sample_weight=w)
+        twin.fit(X, y, sample_weight=w)
+        for a, b in zip(ours.estimators_samples_, twin.estimators_samples_):
+            assert np.array_equal(np.sort(a), np.sort(b))
+            assert np.all(w[a] > 0)  # a zero-weight sample is never drawn
 
-    time.sleep(0.5)  # long enough that each of the two workers takes a share
-    return member, os.getpid()
 
+def test_bagging_matches_the_twins_held_out_accuracy():
+    # mean accuracy over five stratified splits s = 0..4, the model seeded with s, on both sides
+    from sklearn.datasets import load_breast_cancer, load_wine
+    from sklearn.model_selection import train_test_split
 
-def test_fit_in_parallel_uses_other_processes():
-    import os
+    def held_out(model_cls, X, y):
+        scores = []
+        for s in range(5):
+            X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=s,
+                                                      stratify=y)
+            model = model_cls(n_estimators=30, random_state=s)
+            scores.append(model.fit(X_tr, y_tr).score(X_te, y_te))
+        return np.mean(scores)
 
-    from mlmath.ensembles.random_forests import fit_in_parallel
-
-    done = fit_in_parallel(_pid_after_a_pause, list(range(4)), (), 2)
-    assert [m for m, _ in done] == [0, 1, 2, 3]  # in the order of the members
-    pids = {pid for _, pid in done}
-    assert os.getpid() not in pids and len(pids) == 2
-    assert {pid for _, pid in fit_in_parallel(_pid_after_a_pause, [0], (), 2)} == {os.getpid()}
+    sets = [load_breast_cancer(return_X_y=True), load_wine(return_X_y=True),
+            make_classification(800, 12, n_informative=6, n_classes=3, random_state=0)]
+    for X, y in sets:
+        ours, twin = held_out(BaggingClassifier, X, y), held_out(SkBagging, X, y)
+        assert abs(ours - twin) <= 0.02, (ours, twin)

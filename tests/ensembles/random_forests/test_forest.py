@@ -8,6 +8,9 @@ from mlmath.ensembles.random_forests import (
     RandomForestClassifier,
     RandomForestRegressor,
     bootstrap_counts,
+    bootstrap_indices,
+    child_seed,
+    member_seeds,
 )
 
 
@@ -54,18 +57,58 @@ def test_each_tree_is_fitted_on_its_bootstrap_counts(classification):
     from mlmath.supervised.decision_trees import DecisionTreeClassifier
 
     forest = RandomForestClassifier(n_estimators=3, random_state=7, max_depth=4).fit(X, y)
-    for tree in forest.estimators_:
+    # the member seeds, drawn as scikit-learn draws them
+    seeds = np.random.RandomState(7).randint(2**31 - 1, size=3)
+    for tree, seed in zip(forest.estimators_, seeds):
+        # the feature draws are seeded by the child of the member seed, not by the seed itself
+        child = np.random.SeedSequence(int(seed)).spawn(1)[0].generate_state(1)[0]
+        assert tree.random_state == child
+        assert tree.random_state != seed
         # the same tree refitted by hand on the repeated rows of its bootstrap sample
-        idx = np.random.RandomState(tree.random_state).randint(0, len(X), len(X))
+        idx = np.random.RandomState(seed).randint(0, len(X), len(X))
         by_hand = DecisionTreeClassifier(max_depth=4, max_features="sqrt",
                                          random_state=tree.random_state)
         by_hand.fit(X, y, sample_weight=np.bincount(idx, minlength=len(X)))
         np.testing.assert_array_equal(tree.tree_.threshold, by_hand.tree_.threshold)
-        assert np.array_equal(bootstrap_counts(tree.random_state, len(X)),
-                              np.bincount(idx, minlength=len(X)))
+        assert np.array_equal(bootstrap_counts(seed, len(X)), np.bincount(idx, minlength=len(X)))
         # the totals of the root are the bootstrap sample's, rows counted with multiplicity
         assert tree.tree_.weighted_n_node_samples[0] == len(X)
         assert tree.tree_.n_node_samples[0] == len(np.unique(idx))
+
+
+def test_feature_draws_do_not_reread_the_resample_stream():
+    # seeded with the member seed, the tree's generator would read the resample's stream word
+    # for word (the first bootstrap index at n = 64 is the low 6 bits of the first word). The
+    # child seed starts another stream: the same low bits agree about as often as independent
+    # draws do (1 in 64).
+    n, seeds = 64, member_seeds(0, 2_000)
+
+    def first_draws(seed):
+        return np.random.RandomState(seed).randint(0, n, 3)
+
+    resample = np.array([first_draws(s) for s in seeds])
+    assert np.array_equal(resample, [bootstrap_indices(s, n, 3) for s in seeds])
+    features = np.array([first_draws(child_seed(s)) for s in seeds])
+    assert np.all(np.mean(features == resample, axis=0) < 0.03)  # 1/64 = 0.016; sd 0.003
+    assert abs(np.corrcoef(features[:, 0], resample[:, 0])[0, 1]) < 0.1
+    assert len({child_seed(s) for s in seeds}) == len(seeds)
+
+
+def test_max_samples_above_one_draws_more_than_n(classification):
+    X, y = classification
+    forest = RandomForestRegressor(n_estimators=3, max_samples=1.5, oob_score=True,
+                                   random_state=0).fit(X, y.astype(float))
+    assert all(len(s) == int(1.5 * len(X)) for s in forest.estimators_samples_)
+    assert all(t.tree_.weighted_n_node_samples[0] == int(1.5 * len(X))
+               for t in forest.estimators_)
+    from sklearn.ensemble import RandomForestRegressor as SkForestRegressor
+
+    twin = SkForestRegressor(n_estimators=3, max_samples=1.5, random_state=0).fit(X, y)
+    for a, b in zip(forest.estimators_samples_, twin.estimators_samples_):
+        np.testing.assert_array_equal(np.sort(a), np.sort(b))
+    for bad in (0.0, -0.5):
+        with pytest.raises(ValueError, match="max_samples"):
+            RandomForestRegressor(max_samples=bad).fit(X, y.astype(float))
 
 
 def test_prediction_is_the_mean_of_the_trees(classification):
@@ -149,3 +192,95 @@ def test_random_feature_subsets_decorrelate_the_trees():
         return np.mean(c)
 
     assert rho(1) < rho(None) - 0.1
+
+
+def _held_out(model_cls, X, y, **params):
+    """Mean held-out score over five splits s = 0..4, the model seeded with the split's seed s.
+
+    One split is too noisy for a tolerance of 0.02 (on wine one test sample is 0.0185).
+    """
+    from sklearn.base import is_classifier
+    from sklearn.model_selection import train_test_split
+
+    scores = []
+    for s in range(5):
+        model = model_cls(random_state=s, **params)
+        X_tr, X_te, y_tr, y_te = train_test_split(
+            X, y, test_size=0.3, random_state=s, stratify=y if is_classifier(model) else None)
+        scores.append(model.fit(X_tr, y_tr).score(X_te, y_te))
+    return np.mean(scores)
+
+
+def test_held_out_scores_match_the_twins():
+    # accuracy / R^2 within 0.02 of scikit-learn's forests, each the mean over five splits
+    # and seeds (_held_out)
+    from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine, make_regression
+    from sklearn.ensemble import RandomForestClassifier as SkForestClassifier
+    from sklearn.ensemble import RandomForestRegressor as SkForestRegressor
+
+    classification = [load_breast_cancer(return_X_y=True), load_wine(return_X_y=True),
+                      make_classification(1_000, 15, n_informative=6, n_classes=3,
+                                          random_state=0)]
+    for X, y in classification:
+        params = dict(n_estimators=40)
+        ours = _held_out(RandomForestClassifier, X, y, **params)
+        twin = _held_out(SkForestClassifier, X, y, **params)
+        assert abs(ours - twin) <= 0.02, (ours, twin)
+    regression = [load_diabetes(return_X_y=True),
+                  make_friedman1(1_000, n_features=8, noise=1.0, random_state=0),
+                  make_regression(800, 10, n_informative=5, noise=10.0, random_state=0)]
+    for k, (X, y) in enumerate(regression):
+        # on the 133 test samples of diabetes, R^2 of feature-subsampled forests varies by
+        # 0.04 from seed to seed (either library): only bagged trees there, whose bootstrap
+        # samples are the twin's
+        grid = [dict(n_estimators=40)] + [dict(n_estimators=40, max_features=0.33,
+                                               min_samples_leaf=3)] * (k > 0)
+        for params in grid:
+            ours = _held_out(RandomForestRegressor, X, y, **params)
+            twin = _held_out(SkForestRegressor, X, y, **params)
+            assert abs(ours - twin) <= 0.02, (params, ours, twin)
+
+
+def test_bad_input_gets_a_clear_error(classification):
+    X, y = classification
+    forest = RandomForestClassifier(n_estimators=3, random_state=0)
+    for bad, match in [(np.nan, "NaN"), (np.inf, "infinity"), (1e300, "infinity|too large")]:
+        Xb = X.copy()
+        Xb[3, 1] = bad
+        with pytest.raises(ValueError, match=match):
+            forest.fit(Xb, y)
+        with pytest.raises(ValueError, match=match):
+            RandomForestRegressor(n_estimators=3).fit(Xb, y.astype(float))
+    fitted = forest.fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        fitted.predict(X[:, :4])
+    with pytest.raises(ValueError, match="zero for every sample"):
+        RandomForestClassifier(n_estimators=2).fit(X, y, sample_weight=np.zeros(len(y)))
+    with pytest.raises(ValueError, match="max_sample"):
+        RandomForestClassifier(bootstrap=False, max_samples=10).fit(X, y)
+    with pytest.raises(ValueError, match="max_features"):
+        RandomForestRegressor(max_features=50).fit(X, y.astype(float))
+    with pytest.raises(ValueError):  # one class: nothing to classify
+        RandomForestClassifier(n_estimators=2).fit(X, np.zeros(len(y)))
+
+
+def test_degenerate_data_fits_and_predicts(classification):
+    X, y = classification
+    # float32 input gives the same forest as float64 (the trees store float32, as scikit-learn)
+    a = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    b = RandomForestClassifier(n_estimators=5, random_state=0).fit(X.astype(np.float32), y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    # all points equal: every tree is one leaf, predicting the bootstrap's class proportions
+    same = RandomForestRegressor(n_estimators=4, random_state=0).fit(np.ones((20, 3)),
+                                                                       np.arange(20.0))
+    assert all(t.tree_.node_count == 1 for t in same.estimators_)
+    assert np.allclose(same.predict(np.zeros((2, 3))), same.predict(np.ones((1, 3)))[0])
+    assert np.array_equal(same.feature_importances_, np.zeros(3))
+    # one feature, duplicated rows, two samples
+    one = RandomForestClassifier(n_estimators=5, random_state=0).fit(X[:, :1], y)
+    assert one.score(X[:, :1], y) > 0.5
+    dup = RandomForestRegressor(n_estimators=5, random_state=0).fit(np.repeat(X[:10], 3, 0),
+                                                                    np.repeat(y[:10], 3) * 1.0)
+    assert dup.predict(X[:10]).shape == (10,)
+    two = RandomForestClassifier(n_estimators=5, random_state=0).fit(X[:2], [0, 1])
+    assert set(two.predict(X)) <= {0, 1}

@@ -1,27 +1,25 @@
-r"""Bootstrap aggregation: the resamples, their out-of-bag samples, and ``BaggingClassifier``.
+r"""``BaggingClassifier``: any classifier fitted on resamples of the samples and features.
 
-Every member of an ensemble gets its own integer seed, drawn from ``random_state`` as
-scikit-learn draws it (``randint(2**31 - 1)`` per member); the member's bootstrap sample is drawn
-from a fresh ``RandomState(seed)``, so it can be regenerated at any time from the seed alone
-(:func:`bootstrap_indices`), nothing of size ``n`` is stored per member, and the out-of-bag
-samples of a member are those its resample never drew (:func:`oob_mask`). A bootstrap sample is
-passed to a member as integer weights (how many times each sample was drawn), which for a tree
-is the same fit as on the repeated rows, without copying them.
-
-The members are fitted in ``n_jobs`` worker processes (joblib's loky backend), each fitting an
-equal share of them: the data go to each worker once, not once per member.
+The resamples and the parallel fit are those of
+:mod:`mlmath.ensembles.random_forests.resampling`; each member draws its features, then its
+samples, from its own seed, in scikit-learn's order, so that both libraries draw the same ones.
 """
 
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils import check_random_state
 from sklearn.utils.random import sample_without_replacement
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from mlmath.supervised.decision_trees.estimators import DecisionTreeClassifier
+from mlmath.ensembles.random_forests.resampling import (
+    MAX_SEED,
+    N_JOBS,
+    fit_in_parallel,
+    member_seeds,
+    resample_size,
+)
+from mlmath.supervised.decision_trees import DecisionTreeClassifier
 from mlmath.validation import (
     HasMethods,
     Interval,
@@ -31,132 +29,16 @@ from mlmath.validation import (
     validate_parameters,
 )
 
-__all__ = ["MAX_SEED", "member_seeds", "bootstrap_indices", "bootstrap_counts", "oob_mask",
-           "fit_in_parallel", "BaggingClassifier"]
-
-MAX_SEED = np.iinfo(np.int32).max  # seeds are drawn in [0, MAX_SEED), as scikit-learn's
-
-# n_jobs: None (one process), a positive count, or -1, -2, ... (all cores, all but one, ...)
-N_JOBS = [Interval(Integral, 1, None), Interval(Integral, None, -1), None]
-
-
-def member_seeds(random_state, n_members):
-    """One integer seed per member of an ensemble, drawn from ``random_state``.
-
-    Parameters
-    ----------
-    random_state : int, RandomState instance or None
-        The ensemble's seed.
-    n_members : int
-        Number of members.
-
-    Returns
-    -------
-    ndarray of shape (n_members,), int
-        ``check_random_state(random_state).randint(MAX_SEED, size=n_members)``.
-    """
-    return check_random_state(random_state).randint(MAX_SEED, size=n_members)
-
-
-def bootstrap_indices(seed, n_samples, n_draws=None):
-    """The bootstrap sample of one member: ``n_draws`` indices drawn with replacement.
-
-    Parameters
-    ----------
-    seed : int
-        The member's seed (:func:`member_seeds`).
-    n_samples : int
-        Size of the training set.
-    n_draws : int, default=None
-        Size of the resample (``None``: ``n_samples``).
-
-    Returns
-    -------
-    ndarray of shape (n_draws,), int
-        ``RandomState(seed).randint(0, n_samples, n_draws)``, scikit-learn's forests' draw.
-    """
-    n_draws = n_samples if n_draws is None else n_draws
-    return np.random.RandomState(seed).randint(0, n_samples, n_draws)
-
-
-def bootstrap_counts(seed, n_samples, n_draws=None):
-    """How many times each sample was drawn into a member's bootstrap sample.
-
-    Parameters
-    ----------
-    seed : int
-        The member's seed.
-    n_samples : int
-        Size of the training set.
-    n_draws : int, default=None
-        Size of the resample (``None``: ``n_samples``).
-
-    Returns
-    -------
-    ndarray of shape (n_samples,), float
-        Counts summing to ``n_draws``; used as sample weights.
-    """
-    return np.bincount(bootstrap_indices(seed, n_samples, n_draws),
-                       minlength=n_samples).astype(np.float64)
-
-
-def oob_mask(seed, n_samples, n_draws=None):
-    """The out-of-bag samples of a member: those its bootstrap sample never drew.
-
-    Parameters
-    ----------
-    seed : int
-        The member's seed.
-    n_samples : int
-        Size of the training set.
-    n_draws : int, default=None
-        Size of the resample (``None``: ``n_samples``).
-
-    Returns
-    -------
-    ndarray of shape (n_samples,), bool
-        True for an out-of-bag sample; a fraction near :math:`(1 - 1/n)^n \approx e^{-1}` of
-        them when ``n_draws = n``.
-    """
-    return bootstrap_counts(seed, n_samples, n_draws) == 0
-
-
-def _fit_share(fit_one, members, args):
-    """Fit a worker's share of the members (runs in the worker)."""
-    return [fit_one(member, *args) for member in members]
-
-
-def fit_in_parallel(fit_one, members, args, n_jobs):
-    """Fit every member with ``fit_one(member, *args)``, in ``n_jobs`` processes.
-
-    Parameters
-    ----------
-    fit_one : callable
-        A module-level function (it is pickled to the workers) returning the fitted member.
-    members : list
-        The unfitted members, each carrying what it needs (its seed).
-    args : tuple
-        The data, shared by every member, sent once to each worker.
-    n_jobs : int or None
-        Number of processes (joblib's convention: ``None`` is one, ``-1`` all cores).
-
-    Returns
-    -------
-    list
-        The fitted members, in the order of ``members``.
-    """
-    n_jobs = min(effective_n_jobs(n_jobs), len(members))
-    if n_jobs <= 1:
-        return _fit_share(fit_one, members, args)
-    shares = [list(s) for s in np.array_split(np.arange(len(members)), n_jobs)]
-    done = Parallel(n_jobs=n_jobs, backend="loky")(
-        delayed(_fit_share)(fit_one, [members[i] for i in share], args) for share in shares)
-    return [m for part in done for m in part]
+__all__ = ["BaggingClassifier"]
 
 
 def _bagging_indices(seed, n_samples, n_features, n_draws, n_feat, bootstrap,
-                     bootstrap_features):
-    """Features then samples of one bagging member, drawn from ``RandomState(seed)``."""
+                     bootstrap_features, sample_weight=None):
+    """Features then samples of one bagging member, drawn from ``RandomState(seed)``.
+
+    scikit-learn's order and calls: the features first, then the samples, uniformly or, with
+    sample weights, with probabilities proportional to them.
+    """
     rs = np.random.RandomState(seed)
 
     def draw(population, k, replace):
@@ -165,7 +47,11 @@ def _bagging_indices(seed, n_samples, n_features, n_draws, n_feat, bootstrap,
         return sample_without_replacement(population, k, random_state=rs)
 
     features = draw(n_features, n_feat, bootstrap_features)
-    samples = draw(n_samples, n_draws, bootstrap)
+    if sample_weight is None:
+        samples = draw(n_samples, n_draws, bootstrap)
+    else:
+        samples = rs.choice(n_samples, n_draws, replace=bootstrap,
+                            p=sample_weight / np.sum(sample_weight))
     return features, samples
 
 
@@ -173,14 +59,24 @@ def _fit_bagging_member(member, X, y, sample_weight, spec):
     """Fit one bagging member on its resample (runs in a worker)."""
     est, seed = member
     n, d = X.shape
-    features, samples = _bagging_indices(seed, n, d, *spec)
-    if has_fit_parameter(est, "sample_weight"):
-        counts = np.bincount(samples, minlength=n).astype(np.float64)
-        w = counts if sample_weight is None else counts * sample_weight
-        est.fit(X[:, features], y, sample_weight=w)
+    features, samples = _bagging_indices(seed, n, d, *spec, sample_weight)
+    cols = _member_columns(features, d, spec[3])
+    if has_fit_parameter(est, "sample_weight"):  # the resample as counts: no copy of rows
+        est.fit(X[:, cols], y, sample_weight=np.bincount(samples, minlength=n))
     else:
-        est.fit(X[samples][:, features], y[samples])
+        est.fit(X[samples][:, cols], y[samples])
     return est, features
+
+
+def _member_columns(features, n_features, bootstrap_features):
+    """The columns a member sees: all of them, in order, when it drew every feature once.
+
+    As scikit-learn, a member that drew all ``n_features`` features without replacement is fitted
+    on ``X`` itself rather than on a column permutation of it (no copy of ``X``).
+    """
+    if not bootstrap_features and len(features) == n_features:
+        return slice(None)
+    return features
 
 
 class BaggingClassifier(ClassifierMixin, BaseEstimator):
@@ -192,8 +88,9 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
         The classifier to bag; ``None`` is :class:`DecisionTreeClassifier` (grown fully).
     n_estimators : int, default=10
         Number of members.
-    max_samples : int or float, default=1.0
-        Size of each resample (a float is a fraction of ``n_samples``).
+    max_samples : int, float or None, default=None
+        Size of each resample: ``None`` is ``n_samples``, a float a fraction of ``n_samples``
+        (of the total sample weight, with weights).
     max_features : int or float, default=1.0
         Number of features each member sees (a float is a fraction of ``n_features``).
     bootstrap : bool, default=True
@@ -221,12 +118,17 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
         Accuracy of the out-of-bag prediction (only when ``oob_score=True``).
     oob_decision_function_ : ndarray of shape (n_samples, n_classes)
         Out-of-bag class probabilities.
+
+    Notes
+    -----
+    Implements bagging, {eq}`eq-rf-bagged-predictor` of the random forests chapter, with the
+    out-of-bag estimate {eq}`eq-rf-oob-predictor`.
     """
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict"]), None],
         "n_estimators": [Interval(Integral, 1, None)],
-        "max_samples": [Interval(Integral, 1, None),
+        "max_samples": [None, Interval(Integral, 1, None),
                         Interval(RealNotInt, 0.0, 1.0, closed="right")],
         "max_features": [Interval(Integral, 1, None),
                          Interval(RealNotInt, 0.0, 1.0, closed="right")],
@@ -237,7 +139,7 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, estimator=None, n_estimators=10, *, max_samples=1.0, max_features=1.0,
+    def __init__(self, estimator=None, n_estimators=10, *, max_samples=None, max_features=1.0,
                  bootstrap=True, bootstrap_features=False, oob_score=False, n_jobs=None,
                  random_state=None):
         self.estimator = estimator
@@ -258,15 +160,18 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
             "sample_weight is not equivalent to removing/repeating samples: the bootstrap "
             "draws rows, not weights")}
 
-    def _counts(self, n, d):
-        def resolve(v, total, name):
-            k = v if isinstance(v, Integral) else max(1, int(v * total))
-            if k > total:
-                raise ValueError(f"{name}={v} must be at most {total} here.")
-            return int(k)
-
-        return (resolve(self.max_samples, n, "max_samples"),
-                resolve(self.max_features, d, "max_features"))
+    def _counts(self, n, d, sample_weight):
+        """Resample size and number of features per member, scikit-learn's rules."""
+        n_draws = resample_size(self.max_samples, n, sample_weight)
+        if not self.bootstrap and n_draws > n:
+            raise ValueError(f"max_samples={self.max_samples} draws {n_draws} samples without "
+                             f"replacement, more than the n_samples={n} there are: lower "
+                             "max_samples or set bootstrap=True.")
+        mf = self.max_features
+        n_feat = mf if isinstance(mf, Integral) else int(mf * d)
+        if n_feat > d:
+            raise ValueError(f"max_features={mf} must be at most n_features={d}.")
+        return n_draws, max(1, int(n_feat))
 
     def fit(self, X, y, sample_weight=None):
         """Fit ``n_estimators`` members, each on its own resample of samples and features.
@@ -276,11 +181,17 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
-            Multiplies the bootstrap counts (members must accept ``sample_weight``).
+            Each resample draws sample ``i`` with probability proportional to its weight.
 
         Returns
         -------
         self : object
+
+        Notes
+        -----
+        Implements {prf:ref}`alg-rf-forest` of the random forests chapter with all features
+        searched in every node (the members' own rule), and the average
+        {eq}`eq-rf-bagged-predictor`.
         """
         validate_parameters(self)
         X, y = validate_data(self, X, y)
@@ -289,12 +200,21 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, y_enc = encode_class_labels(y)
         self.n_classes_ = len(self.classes_)
         n, d = X.shape
-        sw = None if sample_weight is None else check_sample_weight(sample_weight, n)
+        sw = None
+        if sample_weight is not None:
+            sw = check_sample_weight(sample_weight, n)
+            if not np.sum(sw) > 0:
+                raise ValueError("sample_weight must have a positive sum: the resamples draw "
+                                 "each sample with probability proportional to its weight.")
         base = DecisionTreeClassifier() if self.estimator is None else self.estimator
-        if sw is not None and not has_fit_parameter(base, "sample_weight"):
-            raise ValueError(f"The estimator {type(base).__name__} does not support "
-                             "sample weights.")
-        self._n_draws, n_feat = self._counts(n, d)
+        self._n_draws, n_feat = self._counts(n, d, sw)
+        if sw is not None and not self.bootstrap and self._n_draws > np.count_nonzero(sw):
+            positive = sw > 0
+            raise ValueError(
+                f"Only {np.count_nonzero(positive)} samples (of "
+                f"{np.unique(y_enc[positive]).size} class(es)) have a positive sample_weight, "
+                f"fewer than the {self._n_draws} that each member draws without replacement: "
+                "lower max_samples or set bootstrap=True.")
         self._seeds = member_seeds(self.random_state, self.n_estimators)
         members = []
         for seed in self._seeds:
@@ -309,6 +229,7 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
         self.estimators_ = [est for est, _ in fitted]
         self.estimators_features_ = [f for _, f in fitted]
         self._spec = spec
+        self._sample_weight = sw
         self._n_samples = n
         if self.oob_score:
             self._set_oob_score(X, y_enc)
@@ -319,16 +240,19 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
         """The sample indices drawn by each member, regenerated from its seed."""
         check_is_fitted(self)
         n, d = self._n_samples, self.n_features_in_
-        return [_bagging_indices(seed, n, d, *self._spec)[1] for seed in self._seeds]
+        return [_bagging_indices(seed, n, d, *self._spec, self._sample_weight)[1]
+                for seed in self._seeds]
 
     def _set_oob_score(self, X, y):
         n = X.shape[0]
         votes = np.zeros((n, self.n_classes_))
         for seed, est, feats in zip(self._seeds, self.estimators_, self.estimators_features_):
-            _, samples = _bagging_indices(seed, n, X.shape[1], *self._spec)
+            _, samples = _bagging_indices(seed, n, X.shape[1], *self._spec,
+                                          self._sample_weight)
             oob = np.ones(n, dtype=bool)
             oob[samples] = False
-            votes[oob] += self._member_proba(est, X[oob][:, feats])
+            cols = _member_columns(feats, X.shape[1], self.bootstrap_features)
+            votes[oob] += self._member_proba(est, X[oob][:, cols])
         total = votes.sum(axis=1, keepdims=True)
         if np.any(total == 0):
             import warnings
@@ -367,7 +291,8 @@ class BaggingClassifier(ClassifierMixin, BaseEstimator):
         X = validate_data(self, X, reset=False)
         proba = np.zeros((X.shape[0], self.n_classes_))
         for est, feats in zip(self.estimators_, self.estimators_features_):
-            proba += self._member_proba(est, X[:, feats])
+            cols = _member_columns(feats, X.shape[1], self.bootstrap_features)
+            proba += self._member_proba(est, X if isinstance(cols, slice) else X[:, cols])
         return proba / len(self.estimators_)
 
     def predict_log_proba(self, X):

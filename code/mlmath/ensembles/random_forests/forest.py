@@ -2,10 +2,14 @@ r"""Random forests: bagged CART trees that draw ``max_features`` features at ran
 
 Each tree is the package's own :class:`~mlmath.supervised.decision_trees.DecisionTreeClassifier`
 or :class:`~mlmath.supervised.decision_trees.DecisionTreeRegressor`, fitted on the full training
-set with its bootstrap counts as sample weights (a zero-weight sample is no sample), with
-``random_state`` its member seed; the bootstrap sample is drawn from the same seed
-(:func:`~mlmath.ensembles.random_forests.bagging.bootstrap_indices`), as scikit-learn's forests
-draw theirs, so both libraries resample the same rows for the same ``random_state``. The trees
+set with its bootstrap counts as sample weights (a zero-weight sample is no sample). The
+bootstrap sample is drawn from the tree's member seed
+(:func:`~mlmath.ensembles.random_forests.resampling.bootstrap_indices`), as scikit-learn's forests
+draw theirs, so both libraries resample the same rows for the same ``random_state`` (with sample
+weights too: both draw each sample with probability proportional to its weight). The tree's own
+``random_state``, which draws its features, is a child of the member seed
+(:func:`~mlmath.ensembles.random_forests.resampling.child_seed`), not the member seed itself, so
+that the feature draws do not reread the stream of the resample. The trees
 are fitted in ``n_jobs`` processes. The forest's prediction is the mean of the trees' (class
 proportions for a classifier); the out-of-bag prediction of a sample averages only the trees
 whose resample missed it.
@@ -18,16 +22,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mlmath.ensembles.random_forests.bagging import (
+from mlmath.ensembles.random_forests.resampling import (
     N_JOBS,
     bootstrap_counts,
     bootstrap_indices,
+    child_seed,
     fit_in_parallel,
     member_seeds,
+    resample_size,
 )
-from mlmath.supervised.decision_trees.estimators import (
+from mlmath.supervised.decision_trees import (
     DecisionTreeClassifier,
     DecisionTreeRegressor,
+    presort,
 )
 from mlmath.validation import (
     Interval,
@@ -45,17 +52,21 @@ _TREE_PARAMS = ("criterion", "max_depth", "min_samples_split", "min_samples_leaf
                 "ccp_alpha")
 
 
-def _fit_tree(tree, X, y, sample_weight, n_draws):
-    """Fit one tree on its bootstrap sample, given as counts (runs in a worker)."""
-    w = sample_weight
-    if n_draws is not None:
-        counts = bootstrap_counts(tree.random_state, X.shape[0], n_draws)
-        w = counts if w is None else counts * w
-        if not np.any(w > 0):
-            raise ValueError("A tree's bootstrap sample drew only samples of zero weight: "
-                             "there is nothing to fit it on. Give more samples a positive "
-                             "weight, or set bootstrap=False.")
-    return tree.fit(X, y, sample_weight=w)
+def _fit_tree(member, X, y, sample_weight, n_draws, order):
+    """Fit one tree on its bootstrap sample, given as counts (runs in a worker).
+
+    ``member`` is the unfitted tree, whose ``random_state`` draws its features, and its member
+    seed, which draws its resample. With ``n_draws`` (bootstrap), the tree's weights are the
+    counts of its resample, drawn with probabilities proportional to ``sample_weight``;
+    without, ``sample_weight`` itself. ``order``
+    is the forest's :func:`~mlmath.supervised.decision_trees.growth.presort` of ``X``, shared by
+    all trees, so that no tree sorts the features again.
+    """
+    tree, seed = member
+    if n_draws is None:
+        return tree.fit(X, y, sample_weight=sample_weight, presorted=order)
+    counts = bootstrap_counts(seed, X.shape[0], n_draws, sample_weight)
+    return tree.fit(X, y, sample_weight=counts, presorted=order)
 
 
 class BaseForest(BaseEstimator):
@@ -81,8 +92,9 @@ class BaseForest(BaseEstimator):
         "n_jobs": N_JOBS,
         "random_state": ["random_state"],
         "ccp_alpha": [Interval(Real, 0.0, None, closed="left")],
+        # as scikit-learn's forests: a float is any positive multiple of n_samples
         "max_samples": [None, Interval(Integral, 1, None),
-                        Interval(RealNotInt, 0.0, 1.0, closed="right")],
+                        Interval(RealNotInt, 0.0, None, closed="neither")],
     }
     _tree_class = None
 
@@ -94,35 +106,37 @@ class BaseForest(BaseEstimator):
             "sample_weight is not equivalent to removing/repeating samples: the bootstrap "
             "draws rows, not weights")}
 
-    def _n_draws(self, n):
-        """Size of each bootstrap sample (``None`` without bootstrap)."""
+    def _n_draws(self, n, sample_weight):
+        """Size of each bootstrap sample (``None`` without bootstrap), scikit-learn's rule."""
         if not self.bootstrap:
             if self.max_samples is not None:
                 raise ValueError("`max_sample` cannot be set if `bootstrap=False`. Either "
                                  "switch to `bootstrap=True` or set `max_sample=None`.")
             return None
-        if self.max_samples is None:
-            return n
-        if isinstance(self.max_samples, Integral):
-            if self.max_samples > n:
-                raise ValueError(f"`max_samples` must be <= n_samples={n} but got value "
-                                 f"{self.max_samples}")
-            return int(self.max_samples)
-        return max(1, round(n * self.max_samples))
+        return resample_size(self.max_samples, n, sample_weight)
 
     def _fit_forest(self, X, y, sample_weight):
         """Grow the trees on validated float32 ``X`` and encoded ``y``; set the OOB results."""
         if self.oob_score and not self.bootstrap:
             raise ValueError("Out of bag estimation only available if bootstrap=True")
         n = X.shape[0]
-        sw = None if sample_weight is None else check_sample_weight(sample_weight, n)
+        sw = None
+        if sample_weight is not None:
+            sw = check_sample_weight(sample_weight, n)
+            if not np.sum(sw) > 0:
+                raise ValueError("sample_weight must have a positive sum: the bootstrap draws "
+                                 "each sample with probability proportional to its weight.")
         self._n_samples = n
-        self._n_draws_fit = self._n_draws(n)
+        self._sample_weight = sw
+        self._n_draws_fit = self._n_draws(n, sw)
         params = {p: getattr(self, p) for p in _TREE_PARAMS}
-        trees = [self._tree_class(**params, random_state=int(seed))
-                 for seed in member_seeds(self.random_state, self.n_estimators)]
-        self.estimators_ = fit_in_parallel(_fit_tree, trees, (X, y, sw, self._n_draws_fit),
-                                           self.n_jobs)
+        # the member seed draws the resample; its child draws the tree's features
+        self._seeds = [int(s) for s in member_seeds(self.random_state, self.n_estimators)]
+        members = [(self._tree_class(**params, random_state=child_seed(seed)), seed)
+                   for seed in self._seeds]
+        order = presort(X)  # sorted once for all trees: O(dn log n)
+        self.estimators_ = fit_in_parallel(_fit_tree, members,
+                                           (X, y, sw, self._n_draws_fit, order), self.n_jobs)
         if self.oob_score:
             self._set_oob(X, y)
         return self
@@ -134,26 +148,30 @@ class BaseForest(BaseEstimator):
         n = self._n_samples
         if self._n_draws_fit is None:
             return [np.arange(n) for _ in self.estimators_]
-        return [bootstrap_indices(t.random_state, n, self._n_draws_fit)
-                for t in self.estimators_]
+        return [bootstrap_indices(seed, n, self._n_draws_fit, self._sample_weight)
+                for seed in self._seeds]
 
     def _tree_outputs(self, tree, X):
         """One tree's prediction (class proportions or mean target), shape ``(n, n_values)``."""
         return np.take(tree.tree_.value[:, 0, :], tree.tree_.apply(X), axis=0)
 
     def _mean_output(self, X):
+        """The forest's prediction {eq}`eq-rf-bagged-predictor`: the mean of the trees'."""
         total = np.zeros((X.shape[0], self.estimators_[0].tree_.value.shape[-1]))
         for tree in self.estimators_:
             total += self._tree_outputs(tree, X)
         return total / len(self.estimators_)
 
     def _oob_outputs(self, X):
-        """Sum of the out-of-bag trees' outputs and their number, per sample."""
+        """Sum of the out-of-bag trees' outputs and their number, per sample.
+
+        The numerator and denominator of {eq}`eq-rf-oob-predictor` (random forests chapter).
+        """
         n = X.shape[0]
         total = np.zeros((n, self.estimators_[0].tree_.value.shape[-1]))
         count = np.zeros(n)
-        for tree in self.estimators_:
-            oob = bootstrap_counts(tree.random_state, n, self._n_draws_fit) == 0
+        for tree, seed in zip(self.estimators_, self._seeds):
+            oob = bootstrap_counts(seed, n, self._n_draws_fit, self._sample_weight) == 0
             total[oob] += self._tree_outputs(tree, X[oob])
             count += oob
         if np.any(count == 0):
@@ -167,6 +185,7 @@ class BaseForest(BaseEstimator):
         """Mean over the trees of their normalised impurity importances, normalised again.
 
         Trees that are a single leaf are left out (as scikit-learn); all zeros if every tree is.
+        Implements {eq}`eq-rf-mdi` of the random forests chapter.
         """
         check_is_fitted(self)
         imps = [t.feature_importances_ for t in self.estimators_ if t.tree_.node_count > 1]
@@ -216,11 +235,13 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     n_jobs : int or None, default=None
         Number of processes growing the trees (``-1``: all cores).
     random_state : int, RandomState instance or None, default=None
-        Seed of the trees' seeds (bootstrap samples and feature draws).
+        Seed of the trees' member seeds (each draws a bootstrap sample, and its child the
+        tree's feature draws).
     ccp_alpha : float, default=0.0
         Cost-complexity pruning of each tree.
     max_samples : int, float or None, default=None
-        Size of each bootstrap sample (``None``: ``n_samples``; a float is a fraction).
+        Size of each bootstrap sample (``None``: ``n_samples``; a float ``a > 0`` is
+        ``max(int(a * n_samples), 1)`` draws, more than ``n_samples`` when ``a > 1``).
 
     Attributes
     ----------
@@ -233,6 +254,12 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         Accuracy of the out-of-bag prediction (``oob_score=True``).
     oob_decision_function_ : ndarray of shape (n_samples, n_classes)
         Out-of-bag class probabilities (``nan`` for a sample in every resample).
+
+    Notes
+    -----
+    Implements {prf:ref}`alg-rf-forest` of the random forests chapter: the average
+    {eq}`eq-rf-bagged-predictor` of class proportions, the out-of-bag estimate
+    {eq}`eq-rf-oob-predictor` and the importance {eq}`eq-rf-mdi`.
     """
 
     _parameter_constraints = {
@@ -240,14 +267,6 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         "criterion": [Options(("gini", "entropy", "log_loss"))],
     }
     _tree_class = DecisionTreeClassifier
-
-    def _expected_failed_checks(self):
-        # excused for the twin too: when the weights leave one class and a few samples, a
-        # bootstrap sample can draw only zero-weight rows, and fit refuses it (by name)
-        return {**super()._expected_failed_checks(),
-                "check_classifiers_one_label_sample_weights": (
-                    "a bootstrap sample of the few positive-weight rows can draw none of them; "
-                    "fit then says so, without naming a class")}
 
     def __init__(self, n_estimators=100, *, criterion="gini", max_depth=None,
                  min_samples_split=2, min_samples_leaf=1, min_weight_fraction_leaf=0.0,
@@ -277,7 +296,8 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
-            Multiplies the bootstrap counts.
+            The bootstrap draws sample ``i`` with probability proportional to its weight
+            (without bootstrap, the trees are fitted with these weights).
 
         Returns
         -------
@@ -361,6 +381,12 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
         :math:`R^2` of the out-of-bag prediction (``oob_score=True``).
     oob_prediction_ : ndarray of shape (n_samples,)
         Out-of-bag prediction (``nan`` for a sample in every resample).
+
+    Notes
+    -----
+    Implements {prf:ref}`alg-rf-forest` of the random forests chapter: the average
+    {eq}`eq-rf-bagged-predictor`, the out-of-bag estimate {eq}`eq-rf-oob-predictor` and the
+    importance {eq}`eq-rf-mdi`.
     """
 
     _parameter_constraints = {
@@ -397,7 +423,8 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
-            Multiplies the bootstrap counts.
+            The bootstrap draws sample ``i`` with probability proportional to its weight
+            (without bootstrap, the trees are fitted with these weights).
 
         Returns
         -------

@@ -14,10 +14,14 @@ last bit on the same model; all ``n_repeats`` shuffled copies of a column are pr
 call.
 """
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_is_fitted
+
+from mlmath.validation import Interval, as_finite_array, check_parameter
 
 __all__ = ["permutation_importance"]
 
@@ -59,12 +63,20 @@ def permutation_importance(estimator, X, y, *, scoring=None, n_repeats=5, random
     Bunch
         ``importances`` of shape ``(n_features, n_repeats)`` (baseline score minus shuffled
         score), ``importances_mean`` and ``importances_std`` over the repeats.
+
+    Notes
+    -----
+    Implements {eq}`eq-rf-permutation-importance` of the random forests chapter.
     """
     check_is_fitted(estimator)
-    if not (isinstance(n_repeats, (int, np.integer)) and n_repeats >= 1):
-        raise ValueError(f"n_repeats must be an int >= 1; got {n_repeats!r}.")
-    X = np.asarray(X)
+    owner = "permutation_importance"
+    check_parameter(n_repeats, "n_repeats", [Interval(Integral, 1, None)], owner=owner)
+    check_parameter(scoring, "scoring", ["callable", None], owner=owner)
+    check_parameter(random_state, "random_state", ["random_state"], owner=owner)
+    X = as_finite_array(X, "X", ndim=2, min_size=1)
     n, d = X.shape
+    if len(y) != n:
+        raise ValueError(f"X has {n} samples but y has {len(y)}; they must match.")
     seed = check_random_state(random_state).randint(np.iinfo(np.int32).max + 1)
     baseline = _scores_of_blocks(estimator, X, y, 1, scoring)[0]
     importances = np.empty((d, n_repeats))
