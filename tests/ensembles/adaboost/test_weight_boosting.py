@@ -190,3 +190,106 @@ def test_zero_weight_samples_are_as_if_removed():
     np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-12)
     scores = list(a.staged_score(X[kept], y[kept]))
     assert len(scores) == 15 and scores[-1] == pytest.approx(a.score(X[kept], y[kept]))
+
+
+def test_bad_input_gets_a_clear_error():
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    y = np.repeat([0, 1, 2], 10)
+    for bad in (np.nan, np.inf):
+        X_bad = X.copy()
+        X_bad[4, 1] = bad
+        with pytest.raises(ValueError, match="NaN|infinity"):
+            AdaBoostClassifier(n_estimators=3).fit(X_bad, y)
+    ada = AdaBoostClassifier(n_estimators=3).fit(X, y)
+    with pytest.raises(ValueError, match="3 features"):
+        ada.predict(X[:, :2])
+    with pytest.raises(ValueError, match="NaN"):
+        ada.predict(np.where(X > 1.5, np.nan, X))
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        AdaBoostClassifier().fit(X, np.zeros(30))
+
+
+def test_float32_input_gives_the_float64_fit():
+    X, y = make_classification(200, 5, n_informative=3, random_state=3)
+    X = X.astype(np.float32)
+    a = AdaBoostClassifier(n_estimators=10, random_state=0).fit(X, y)
+    b = AdaBoostClassifier(n_estimators=10, random_state=0).fit(X.astype(np.float64), y)
+    np.testing.assert_array_equal(a.estimator_weights_, b.estimator_weights_)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_degenerate_data_give_a_constant_or_exact_answer():
+    # all points equal: no stump has an edge, boosting stops early with a constant vote
+    X_equal = np.ones((20, 2))
+    y = np.repeat([0, 1], 10)
+    ada = AdaBoostClassifier(n_estimators=10).fit(X_equal, y)
+    assert len(ada.estimators_) < 10
+    assert len(set(ada.predict(X_equal))) == 1
+    # one feature, duplicated rows with consistent labels: separable, one stage suffices
+    X_dup = np.repeat(np.arange(6.0), 5)[:, None]
+    y_dup = (X_dup[:, 0] > 2).astype(int)
+    ada = AdaBoostClassifier(n_estimators=10).fit(X_dup, y_dup)
+    assert len(ada.estimators_) == 1
+    np.testing.assert_array_equal(ada.predict(X_dup), y_dup)
+
+
+def _datasets():
+    from sklearn.datasets import load_breast_cancer, load_digits, load_wine, make_hastie_10_2
+
+    X_h, y_h = make_hastie_10_2(1500, random_state=0)
+    X_c, y_c = make_classification(1500, 20, n_informative=8, n_classes=3, random_state=0)
+    return {"hastie": (X_h, y_h), "classification": (X_c, y_c),
+            "breast_cancer": load_breast_cancer(return_X_y=True),
+            "wine": load_wine(return_X_y=True), "digits": load_digits(return_X_y=True)}
+
+
+@pytest.mark.parametrize("name", ["hastie", "classification", "breast_cancer", "wine", "digits"])
+def test_held_out_accuracy_within_two_points_of_scikit_learn(name):
+    from sklearn.model_selection import train_test_split
+
+    X, y = _datasets()[name]
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+    params = dict(n_estimators=50, learning_rate=0.5, random_state=0)
+    ours = AdaBoostClassifier(**params).fit(X_tr, y_tr).score(X_te, y_te)
+    theirs = SkAdaBoost(**params).fit(X_tr, y_tr).score(X_te, y_te)
+    assert abs(ours - theirs) <= 0.02
+
+
+@pytest.mark.parametrize("K", [2, 3, 5])
+def test_population_minimiser_of_the_multiclass_exponential_loss(K):
+    # the chapter's prop-ada-samme-population: with sum_k F_k = 0 the conditional risk
+    # sum_k q_k exp(-F_k / (K-1)) is minimised at F_k = (K-1)(log q_k - mean log q), so that
+    # q = softmax(F / (K-1)); for K = 2 this is half the log-odds (prop-ada-population)
+    from scipy.optimize import minimize
+    from scipy.special import softmax as sp_softmax
+
+    q = np.random.default_rng(K).dirichlet(np.ones(K))
+    codes = _codes(np.arange(K), K)  # row k: the code of class k
+
+    def risk(free):  # F in the hyperplane sum_k F_k = 0, from its first K - 1 entries
+        F = np.append(free, -free.sum())
+        return np.sum(q * np.exp(-(codes @ F) / K))
+
+    res = minimize(risk, np.zeros(K - 1), method="BFGS", options={"gtol": 1e-12})
+    F_num = np.append(res.x, -res.x.sum())
+    F_formula = (K - 1) * (np.log(q) - np.log(q).mean())
+    np.testing.assert_allclose(F_num, F_formula, atol=1e-5)
+    np.testing.assert_allclose(sp_softmax(F_formula / (K - 1)), q, rtol=1e-12)
+    if K == 2:
+        assert F_formula[0] == pytest.approx(0.5 * np.log(q[0] / q[1]), rel=1e-12)
+
+
+def test_shrunk_stage_weight_still_shrinks_the_bound():
+    # Z(eta alpha) <= 1 - eta (1 - sqrt(1 - 4 gamma^2)) for 0 < eta <= 1 (the chapter's shrinkage
+    # paragraph), and Z(alpha_t) = 2 sqrt(eps (1 - eps)) at the minimiser
+    for eps in [0.05, 0.3, 0.45, 0.499]:
+        alpha = 0.5 * np.log((1 - eps) / eps)
+
+        def Z(a, eps=eps):
+            return (1 - eps) * np.exp(-a) + eps * np.exp(a)
+
+        assert Z(alpha) == pytest.approx(2 * np.sqrt(eps * (1 - eps)), rel=1e-12)
+        gamma = 0.5 - eps
+        for eta in [0.1, 0.5, 1.0]:
+            assert Z(eta * alpha) <= 1 - eta * (1 - np.sqrt(1 - 4 * gamma**2)) + 1e-15
+            assert Z(eta * alpha) < 1

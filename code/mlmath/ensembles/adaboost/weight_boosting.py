@@ -1,20 +1,23 @@
 r"""AdaBoost for K classes (SAMME): ``AdaBoostClassifier`` and the one boosting step behind it.
 
-Stage :math:`t` fits the base classifier :math:`h_t` to the current sample weights
-:math:`w_i`, measures its weighted error :math:`\varepsilon_t = \sum_i w_i [h_t(x_i) \ne y_i]
-/ \sum_i w_i`, gives it the weight
+Stage :math:`t` fits the base classifier :math:`h_t` to the current distribution
+:math:`D_t` over the samples, measures its weighted error :math:`\varepsilon_t = \sum_i D_t(i)
+[h_t(x_i) \ne y_i]`, gives it the weight
 
-.. math:: \alpha_t = \nu\,\bigl(\log\tfrac{1 - \varepsilon_t}{\varepsilon_t} + \log(K - 1)\bigr)
+.. math:: \alpha_t = \eta\,\bigl(\log\tfrac{1 - \varepsilon_t}{\varepsilon_t} + \log(K - 1)\bigr)
 
-(:math:`\nu` the learning rate) and multiplies the weight of every misclassified sample by
-:math:`e^{\alpha_t}`. With :math:`\nu = 1` this is the exact minimiser, along the direction
-:math:`h_t`, of the multi-class exponential loss :math:`\sum_i \exp(-\tfrac1K y_i^\top f(x_i))`
-with the class codes :math:`y_{ik} = 1` for the true class and :math:`-1/(K-1)` otherwise (Zhu,
-Zou, Rosset and Hastie, *Multi-class AdaBoost*, 2009); for :math:`K = 2` it is twice the weight
-of discrete AdaBoost and gives the same classifier. The fit follows scikit-learn 1.9.1's
-``sklearn/ensemble/_weight_boosting.py`` step for step (stops, clipping of tiny weights, the
-arrays ``estimator_weights_`` and ``estimator_errors_`` of length ``n_estimators``), so that the
-same trees give the same weights.
+(:math:`\eta` the learning rate) and multiplies the weight of every misclassified sample by
+:math:`e^{\alpha_t}`. With :math:`\eta = 1`, :math:`\alpha_t` is :math:`K/(K-1)^2` times the
+exact minimiser :math:`\tau`, along the class codes of :math:`h_t`, of the multi-class
+exponential loss :math:`\sum_i \exp(-\tfrac1K c(y_i)^\top F(x_i))`, with the class codes
+:math:`c_k(y) = 1` for the true class and :math:`-1/(K-1)` otherwise (Zhu, Zou, Rosset and
+Hastie, *Multi-class AdaBoost*, 2009); for :math:`K = 2` and :math:`\eta = 1` it is
+:math:`2a_t`, twice the weight :math:`a_t` of discrete AdaBoost, and gives the same
+classifier. The fit follows scikit-learn 1.9.1's ``sklearn/ensemble/_weight_boosting.py``
+step for step (stops, clipping of tiny weights, the arrays ``estimator_weights_`` and
+``estimator_errors_`` of length ``n_estimators``), so that the same trees give the same
+weights. The derivations are in the chapter AdaBoost
+(``book/ensembles/adaboost.md``): {eq}`eq-ada-samme-weight` and {prf:ref}`alg-ada-samme`.
 """
 
 import warnings
@@ -26,6 +29,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
+from mlmath.ensembles.adaboost.samme import samme_step
 from mlmath.supervised.decision_trees.estimators import DecisionTreeClassifier
 from mlmath.validation import (
     HasMethods,
@@ -35,66 +39,7 @@ from mlmath.validation import (
     validate_parameters,
 )
 
-__all__ = ["samme_step", "samme_training_error_bound", "AdaBoostClassifier"]
-
-
-def samme_step(incorrect, sample_weight, n_classes, learning_rate=1.0):
-    r"""One SAMME step: the weighted error, the estimator weight and the new sample weights.
-
-    Parameters
-    ----------
-    incorrect : ndarray of shape (n_samples,), bool
-        Whether the new base classifier misclassifies each sample.
-    sample_weight : ndarray of shape (n_samples,)
-        Current (non-negative) sample weights; they need not sum to one.
-    n_classes : int
-        Number of classes :math:`K \ge 2`.
-    learning_rate : float, default=1.0
-        Shrinkage :math:`\nu > 0` of the estimator weight.
-
-    Returns
-    -------
-    error : float
-        :math:`\varepsilon = \sum_i w_i [\text{incorrect}_i] / \sum_i w_i`.
-    alpha : float
-        :math:`\nu(\log((1-\varepsilon)/\varepsilon) + \log(K-1))`; ``inf`` when
-        :math:`\varepsilon = 0`.
-    new_weight : ndarray of shape (n_samples,)
-        ``sample_weight`` with the misclassified samples' weights multiplied by
-        :math:`e^{\alpha}` (not normalised).
-    """
-    w = np.asarray(sample_weight, dtype=float)
-    wrong = np.asarray(incorrect, dtype=bool)
-    error = float(w[wrong].sum() / w.sum())
-    with np.errstate(divide="ignore"):
-        alpha = learning_rate * (np.log((1.0 - error) / error) + np.log(n_classes - 1.0))
-    return error, float(alpha), np.where(wrong, w * np.exp(alpha), w)
-
-
-def samme_training_error_bound(errors):
-    r"""Freund and Schapire's bound on the training error of binary AdaBoost after each stage.
-
-    With :math:`\gamma_t = \tfrac12 - \varepsilon_t` the edge of stage :math:`t`, the training
-    error of the (unshrunk, :math:`\nu = 1`) ensemble of the first :math:`T` stages is at most
-    :math:`\prod_{t \le T} 2\sqrt{\varepsilon_t(1-\varepsilon_t)} = \prod_{t\le T}
-    \sqrt{1 - 4\gamma_t^2} \le \exp(-2\sum_{t \le T}\gamma_t^2)`.
-
-    Parameters
-    ----------
-    errors : array-like of shape (n_stages,)
-        Weighted errors :math:`\varepsilon_t` of the stages (``estimator_errors_``).
-
-    Returns
-    -------
-    product : ndarray of shape (n_stages,)
-        :math:`\prod_{t \le T} 2\sqrt{\varepsilon_t(1-\varepsilon_t)}` for each :math:`T`.
-    exponential : ndarray of shape (n_stages,)
-        :math:`\exp(-2\sum_{t \le T}\gamma_t^2)` for each :math:`T`.
-    """
-    eps = np.asarray(errors, dtype=float)
-    gamma = 0.5 - eps
-    product = np.cumprod(2.0 * np.sqrt(eps * (1.0 - eps)))
-    return product, np.exp(-2.0 * np.cumsum(gamma**2))
+__all__ = ["AdaBoostClassifier"]
 
 
 class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
@@ -110,7 +55,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         Largest number of stages (fewer when a stage classifies the training set perfectly or
         is no better than chance).
     learning_rate : float, default=1.0
-        Shrinkage :math:`\nu > 0` multiplying every estimator weight.
+        Shrinkage :math:`\eta > 0` multiplying every estimator weight.
     random_state : int, RandomState instance or None, default=None
         Seeds the ``random_state`` parameters of the base classifiers (one draw per stage, as
         scikit-learn does).
@@ -128,6 +73,14 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     n_classes_ : int
     n_features_in_ : int
+
+    Notes
+    -----
+    Implements {prf:ref}`alg-ada-samme` of the AdaBoost chapter: the weight
+    {eq}`eq-ada-samme-weight`, the reweighting {eq}`eq-ada-samme-reweight`, and the vote
+    {eq}`eq-ada-samme-vote` in :meth:`decision_function`. :meth:`predict_proba` applies the link
+    {eq}`eq-ada-samme-proba` to the decision function divided by the sum of the stage weights, as
+    scikit-learn does (see the chapter's section on probabilities).
     """
 
     _parameter_constraints = {
@@ -190,7 +143,8 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         tiny = np.finfo(np.float64).eps
         zero = sw == 0.0
         X_pred = np.ascontiguousarray(X) if own else X  # the trees walk rows in C order
-        seeded = [k for k in self.estimator_.get_params(deep=True) if k.endswith("random_state")]
+        seeded = sorted(k for k in self.estimator_.get_params(deep=True)
+                        if k == "random_state" or k.endswith("__random_state"))
         for t in range(self.n_estimators):
             # as scikit-learn: weights kept above machine epsilon, exact zeros stay zero
             sw = np.maximum(sw, tiny)
