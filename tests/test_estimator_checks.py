@@ -50,7 +50,31 @@ for _, cls in all_estimators():
         EXTRA += [cls(max_depth=8, min_samples_leaf=2, max_features="sqrt", random_state=0,
                       **extra),
                   cls(ccp_alpha=0.01, min_impurity_decrease=1e-3, min_samples_split=0.05)]
-
+    # the ensembles: configurations under which the twin passes the whole suite too (a
+    # stratified validation split of ten samples, the exponential loss on three classes or a
+    # quantile far from the median fail it on both sides)
+    elif name in ("RandomForestClassifier", "RandomForestRegressor"):
+        EXTRA += [cls(n_estimators=7, bootstrap=False, max_features=0.5, max_depth=4,
+                      random_state=0),
+                  cls(n_estimators=12, oob_score=True, min_samples_leaf=3, n_jobs=2,
+                      random_state=0)]
+    elif name == "BaggingClassifier":
+        EXTRA += [cls(n_estimators=6, max_features=0.5, max_samples=0.8, random_state=0)]
+    elif name == "AdaBoostClassifier":
+        EXTRA += [cls(n_estimators=20, learning_rate=0.5, random_state=0)]
+    elif name == "AdaBoostRegressor":
+        EXTRA += [cls(n_estimators=15, loss="square", random_state=0)]
+    elif name == "GradientBoostingRegressor":
+        EXTRA += [cls(loss=loss, n_estimators=20, max_features="sqrt", random_state=0)
+                  for loss in ("absolute_error", "huber")]
+        EXTRA += [cls(n_estimators=50, n_iter_no_change=3, random_state=0)]
+    elif name == "GradientBoostingClassifier":
+        EXTRA += [cls(n_estimators=20, max_depth=2, learning_rate=0.5, max_features="sqrt",
+                      random_state=0)]
+    elif name in ("XGBoostRegressor", "XGBoostClassifier"):
+        EXTRA += [cls(n_estimators=20, reg_alpha=0.5, reg_lambda=2.0, gamma=0.1,
+                      min_child_weight=0.5, colsample_bytree=0.7, max_bin=16,
+                      random_state=0)]
 
 # Meta-estimators need an inner estimator: each is checked around a regressor and a classifier.
 META = [

@@ -179,7 +179,17 @@ class HasMethods:
         self.methods = tuple(methods)
 
     def accepts(self, value):
-        """Whether ``value`` has every one of the methods, callable."""
+        """Whether ``value`` has every one of the methods, callable.
+
+        Parameters
+        ----------
+        value : object
+            The parameter's value; a class (not an instance) is refused.
+
+        Returns
+        -------
+        bool
+        """
         return not isinstance(value, type) and all(
             callable(getattr(value, m, None)) for m in self.methods)
 
