@@ -112,12 +112,10 @@ def _datasets():
 @pytest.mark.parametrize("name, X, y, kind", _datasets(), ids=[d[0] for d in _datasets()])
 def test_held_out_quality_within_002_of_xgboost_and_histgradientboosting(name, X, y, kind,
                                                                           nan):
-    if nan and name == "wine":
-        pytest.skip("54 test samples: one sample is 0.0185 of accuracy, the tolerance's size")
-    X = _nan(X, nan, 3) if nan else X
+    # wine's test split has 54 samples (one is 0.0185 of accuracy, the tolerance's size): there
+    # the scores are means over five splits and missing-value masks
+    splits = range(5) if name == "wine" else [0]
     stratify = y if kind == "clf" else None
-    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, random_state=0,
-                                          stratify=stratify)
     params = dict(n_estimators=100, learning_rate=0.2, max_depth=3)
     hgb = dict(max_iter=100, learning_rate=0.2, max_depth=3, max_leaf_nodes=None,
                l2_regularization=1.0, min_samples_leaf=1)
@@ -129,7 +127,13 @@ def test_held_out_quality_within_002_of_xgboost_and_histgradientboosting(name, X
         models = [XGBoostClassifier(**params), _twin(xgb.XGBClassifier, **params),
                   HistGradientBoostingClassifier(**hgb)]
         score = accuracy_score
-    ours, twin, sk = (score(yte, m.fit(Xtr, ytr).predict(Xte)) for m in models)
+    scores = []
+    for split in splits:
+        Xs = _nan(X, nan, 3 + split) if nan else X
+        Xtr, Xte, ytr, yte = train_test_split(Xs, y, test_size=0.3, random_state=split,
+                                              stratify=stratify)
+        scores.append([score(yte, m.fit(Xtr, ytr).predict(Xte)) for m in models])
+    ours, twin, sk = np.mean(scores, axis=0)
     assert ours >= twin - 0.02, (ours, twin)
     assert ours >= sk - 0.02, (ours, sk)
 
