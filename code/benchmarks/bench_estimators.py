@@ -352,7 +352,7 @@ PARTS = (("supervised", "supervised (issue 10)", MEDIAN_TARGET, FIT_TARGET),
 def summarise(summary, sweep, modules):
     """Per-estimator worst ratios and growth, then medians, maxima and the misses."""
     lo, hi = sweep[0], sweep[-1]
-    grow = f"{lo // 1000}k->{hi // 1000}k"
+    grow = f"{lo // 1000}k->{hi // 1000}k; ensembles 2.5k->10k"
     print(f"\n{'estimator':<23} {'worst fit x':>11} {'(case)':<24} {'worst pred x':>12} "
           f"{'(case)':<24} {'fit grow':>8} {'pred grow':>9}   ({grow})")
     fits, preds, misses = [], [], []
