@@ -14,7 +14,6 @@ order), so that the same trees give the same numbers. The chapter AdaBoost
 {eq}`eq-ada-r2-median`, in its section on variants.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -22,6 +21,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mlmath.ensembles.adaboost.samme import normalised_weights
 from mlmath.supervised.decision_trees.estimators import DecisionTreeRegressor
 from mlmath.validation import (
     HasMethods,
@@ -219,15 +219,9 @@ class AdaBoostRegressor(RegressorMixin, BaseEstimator):
             self.estimator_weights_[t], self.estimator_errors_[t] = alpha, error
             if t == self.n_estimators - 1:
                 break
-            total = new_sw.sum()
-            if not np.isfinite(total):
-                warnings.warn(f"Sample weights have reached infinite values, at iteration {t}, "
-                              "causing overflow. Iterations stopped. Try lowering the learning "
-                              "rate.", stacklevel=2)
+            sw = normalised_weights(new_sw, t)
+            if sw is None:
                 break
-            if total <= 0:
-                break
-            sw = new_sw / total
         return self
 
     def _predictions(self, X, limit):

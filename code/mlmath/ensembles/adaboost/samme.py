@@ -5,9 +5,11 @@ r"""One SAMME round and the training-error bound of AdaBoost.
 bound. The chapter AdaBoost (``book/ensembles/adaboost.md``) derives both.
 """
 
+import warnings
+
 import numpy as np
 
-__all__ = ["samme_step", "samme_training_error_bound"]
+__all__ = ["samme_step", "samme_training_error_bound", "normalised_weights"]
 
 
 def samme_step(incorrect, sample_weight, n_classes, learning_rate=1.0):
@@ -80,3 +82,31 @@ def samme_training_error_bound(errors):
     gamma = 0.5 - eps
     product = np.cumprod(2.0 * np.sqrt(eps * (1.0 - eps)))
     return product, np.exp(-2.0 * np.cumsum(gamma**2))
+
+
+def normalised_weights(sample_weight, t):
+    """The next round's sample weights, summing to one, or ``None`` when boosting must stop.
+
+    Shared by the AdaBoost classifier and regressor, as scikit-learn's loop does: weights whose
+    sum overflowed stop boosting with a warning, weights that sum to zero stop it silently.
+
+    Parameters
+    ----------
+    sample_weight : ndarray of shape (n_samples,)
+        The reweighted sample weights of round ``t``, before normalisation.
+    t : int
+        The round (from 0), named in the warning.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,) or None
+    """
+    total = sample_weight.sum()
+    if not np.isfinite(total):
+        warnings.warn(f"Sample weights have reached infinite values, at iteration {t}, "
+                      "causing overflow. Iterations stopped. Try lowering the learning "
+                      "rate.", stacklevel=3)
+        return None
+    if total <= 0:
+        return None
+    return sample_weight / total

@@ -20,7 +20,6 @@ weights. The derivations are in the chapter AdaBoost
 (``book/ensembles/adaboost.md``): {eq}`eq-ada-samme-weight` and {prf:ref}`alg-ada-samme`.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -29,7 +28,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
-from mlmath.ensembles.adaboost.samme import samme_step
+from mlmath.ensembles.adaboost.samme import normalised_weights, samme_step
 from mlmath.supervised.decision_trees.estimators import DecisionTreeClassifier
 from mlmath.validation import (
     HasMethods,
@@ -169,15 +168,9 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
             self.estimator_weights_[t], self.estimator_errors_[t] = alpha, error
             if t == self.n_estimators - 1:
                 break
-            total = new_sw.sum()
-            if not np.isfinite(total):
-                warnings.warn(f"Sample weights have reached infinite values, at iteration {t}, "
-                              "causing overflow. Iterations stopped. Try lowering the learning "
-                              "rate.", stacklevel=2)
+            sw = normalised_weights(new_sw, t)
+            if sw is None:
                 break
-            if total <= 0:
-                break
-            sw = new_sw / total
         return self
 
     def _predict_codes(self, est, X):
