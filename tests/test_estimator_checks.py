@@ -76,6 +76,15 @@ for _, cls in all_estimators():
                       min_child_weight=0.5, colsample_bytree=0.7, max_bin=16,
                       random_state=0)]
 
+    # the neural networks: configurations under which the twin passes the whole suite too
+    elif name == "Perceptron":
+        EXTRA += [cls(penalty="elasticnet", l1_ratio=0.3, shuffle=False)]
+    elif name == "MLPClassifier":
+        EXTRA += [cls(solver="sgd", learning_rate="adaptive", hidden_layer_sizes=(20, 10),
+                      activation="tanh")]
+    elif name == "MLPRegressor":
+        EXTRA += [cls(solver="lbfgs")]
+
 # Meta-estimators need an inner estimator: each is checked around a regressor and a classifier.
 META = [
     GridSearchCV(Ridge(), {"alpha": [0.1, 1.0]}, cv=3),
