@@ -31,7 +31,7 @@ help:
 	@echo "make book       create .venv, install requirements.txt and mlmath, build _build/html"
 	@echo "make test       build the book (warnings fail), then every test, as CI does"
 	@echo "make browser-deps  MathJax for the browser tests (needs npm; Chromium: apt-get install chromium)"
-	@echo "make bench     fit and predict time and peak memory of each estimator against its scikit-learn twin, one thread each (~6 min; --quick: python code/benchmarks/bench_estimators.py --quick)"
+	@echo "make bench     fit and predict time and peak memory of each estimator against its twin, and the autograd engine against PyTorch, one thread each (~6 min; --quick: python code/benchmarks/bench_estimators.py --quick)"
 	@echo "make serve      serve _build/html at http://localhost:8000"
 	@echo "make lint       ruff over code/ and tests/"
 	@echo "make notebooks  write .ipynb copies of the chapters under notebooks/ (for Colab)"
