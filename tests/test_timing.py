@@ -64,3 +64,26 @@ def test_time_fit_and_curve_take_the_fastest_run_on_request():
     out = fit_time_curve({"a": est}, lambda n: (np.zeros((n, 1)), np.zeros(n)), [2, 3],
                          repeats=2, statistic="min")
     assert out["a"].shape == (2,)
+
+
+def test_fit_time_curve_fits_the_estimators_in_turn_on_the_given_clock():
+    order = []
+
+    class Logged(CountingEstimator):
+        def __init__(self, name="a"):
+            self.name = name
+
+        def fit(self, X, y):
+            order.append(self.name)
+            return self
+
+    ticks = iter(range(1000))
+    out = fit_time_curve({"a": Logged("a"), "b": Logged("b")},
+                         lambda n: (np.zeros((n, 1)), np.zeros(n)), [2], repeats=3,
+                         clock=lambda: float(next(ticks)))
+    # one run each per round: a, b, a, b, a, b; every run spans exactly one tick of the clock
+    assert order == ["a", "b"] * 3
+    assert out["a"][0] == out["b"][0] == 1.0
+    with pytest.raises(ValueError, match="repeats"):
+        fit_time_curve({"a": Logged()}, lambda n: (np.zeros((n, 1)), np.zeros(n)), [2],
+                       repeats=0)
