@@ -154,3 +154,36 @@ def test_literalincludes_point_at_existing_objects():
             names = {node.name for node in ast.walk(tree)
                      if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
             assert obj.split(".")[-1] in names, f"{name}: {target} has no {obj}"
+
+
+# A cell that times code and prints what it measured shows numbers that change from one execution
+# to the next; nbval compares a cell's output with the built page's, so such a cell must carry the
+# nbval-ignore-output tag (its assertions still run), unless a comment in it says that the
+# values it prints do not depend on the timings. Three cells of issue 13 failed a fresh-clone
+# test this way.
+TIMING_CALLS = ("fit_time_curve(", "time_alternating(", "time_training_step(", "time_fit(",
+                "time.perf_counter()", "time.process_time()")
+
+
+def code_cells(text):
+    """(header, body) of every code cell; the header is the cell's options block or ''."""
+    for m in re.finditer(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", text, re.M | re.S):
+        cell = m.group(1)
+        if cell.startswith("---\n"):
+            end = cell.index("\n---\n", 4)
+            yield cell[:end], cell[end + 5:]
+        else:
+            options = re.match(r"((?::[\w-]+:.*\n)*)", cell).group(1)
+            yield options, cell[len(options):]
+
+
+@pytest.mark.parametrize("name", sorted(CHAPTERS))
+def test_cells_that_print_timings_are_not_compared_by_nbval(name):
+    offenders = [body.strip().splitlines()[0]
+                 for header, body in code_cells(CHAPTERS[name].read_text())
+                 if any(call in body for call in TIMING_CALLS) and "print(" in body
+                 and "nbval-ignore-output" not in header
+                 and "do not depend on the timings" not in body]
+    assert not offenders, (
+        f"{name}: cells that time code and print are not tagged nbval-ignore-output: "
+        f"{offenders}")
